@@ -1,0 +1,257 @@
+"""The typer layer: argument parsing and help only. Each command's work lives in
+`awsswitch.commands.<name>` (one module per command), imported when the command runs."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from awsswitch import __version__
+from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError
+
+app = typer.Typer(
+    name="awsswitch",
+    help=(
+        "Switch AWS profiles in bash, zsh and fish, SSO-aware.\n\n"
+        'Add `eval "$(awsswitch init zsh)"` to ~/.zshrc (or bash/fish), then type `asw NAME`.'
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+configure_app = typer.Typer(
+    help="Create or update [sso-session] and [profile] sections in ~/.aws/config.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(configure_app, name="configure")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"awsswitch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="Print the version and exit.", callback=_version,
+                     is_eager=True),
+    ] = False,
+) -> None:
+    """Switch AWS profiles in bash, zsh and fish, SSO-aware."""
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def init(
+    shell: Annotated[
+        Optional[str], typer.Argument(help="bash, zsh or fish; detected when omitted.")
+    ] = None,
+    cmd: Annotated[str, typer.Option("--cmd", help="Name of the switch function.")] = "asw",
+    aliases: Annotated[
+        bool,
+        typer.Option(
+            "--aliases",
+            help="Define one alias per profile (named by its short name); "
+            "--aliases=PREFIX puts PREFIX before each.",
+        ),
+    ] = False,
+    prompt: Annotated[
+        bool, typer.Option("--prompt", help="Also install the prompt segment.")
+    ] = False,
+) -> None:
+    """Print the shell integration: add `eval "$(awsswitch init zsh)"` to your rc file.
+
+    fish: `awsswitch init fish | source` in ~/.config/fish/config.fish.
+    The output is identical for a given version and options, so it may be cached.
+    """
+    from awsswitch import initcmd
+
+    raise typer.Exit(initcmd.main(sys.argv[2:]))
+
+
+@configure_app.command("sso-session")
+def configure_sso_session(
+    name: Annotated[str, typer.Argument(help="The sso-session name, e.g. awssso.home.")],
+    start_url: Annotated[
+        Optional[str], typer.Option("--start-url", help="SSO start URL (https://…/start).")
+    ] = None,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="Region of the IAM Identity Center.")
+    ] = None,
+    scopes: Annotated[
+        Optional[str],
+        typer.Option("--scopes", help="Registration scopes, comma-separated "
+                     "[default: sso:account:access]."),
+    ] = None,
+) -> None:
+    """Create or update [sso-session NAME]; prompts for what is missing on a terminal."""
+    from awsswitch.commands import configure
+
+    configure.sso_session(name, start_url=start_url, region=region, scopes=scopes)
+
+
+@configure_app.command("profile")
+def configure_profile(
+    name: Annotated[
+        Optional[str],
+        typer.Argument(help="Profile name; defaults to $AWS_PROFILE. `default` writes [default]."),
+    ] = None,
+    sso_session: Annotated[
+        Optional[str], typer.Option("--sso-session", help="The sso-session it uses.")
+    ] = None,
+    account_id: Annotated[
+        Optional[str], typer.Option("--account-id", help="12-digit AWS account id.")
+    ] = None,
+    role_name: Annotated[
+        Optional[str], typer.Option("--role-name", help="Permission set (role) name.")
+    ] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="Default region.")] = None,
+    output: Annotated[
+        Optional[str], typer.Option("--output", help="Default output format (json, text, …).")
+    ] = None,
+) -> None:
+    """Create or update [profile NAME]; prompts for what is missing on a terminal."""
+    from awsswitch.commands import configure
+
+    configure.profile(
+        name,
+        sso_session=sso_session,
+        account_id=account_id,
+        role_name=role_name,
+        region=region,
+        output=output,
+    )
+
+
+@app.command("list")
+def list_(
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List every profile: name, short name, kind, session, account, role, region, token."""
+    from awsswitch.commands import list_profiles
+
+    list_profiles.run(as_json=json_)
+
+
+@app.command()
+def status(
+    profile: Annotated[
+        Optional[str], typer.Argument(help="Profile to inspect; the active one by default.")
+    ] = None,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Ask STS who you are (network call).")
+    ] = False,
+) -> None:
+    """Show the active profile, why it is active, and its SSO token state."""
+    from awsswitch.commands import status as status_cmd
+
+    status_cmd.run(profile, verify=verify)
+
+
+@app.command()
+def login(
+    profile: Annotated[
+        Optional[str], typer.Argument(help="Profile whose sso-session to log into.")
+    ] = None,
+    sso_session: Annotated[
+        Optional[str], typer.Option("--sso-session", help="Log into this sso-session.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Log in even if the token is fresh.")
+    ] = False,
+    native: Annotated[
+        bool, typer.Option("--native", help="Use the built-in device flow, not `aws sso login`.")
+    ] = False,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the URL and code; do not open a browser.")
+    ] = False,
+) -> None:
+    """Make an SSO session's token fresh: keep it, refresh it, or log in."""
+    from awsswitch.commands import login as login_cmd
+
+    login_cmd.run(profile, sso_session=sso_session, force=force, native=native,
+                  no_browser=no_browser)
+
+
+@app.command()
+def logout(
+    sso_session: Annotated[
+        Optional[str],
+        typer.Option("--sso-session", help="Session to end; the active profile's by default."),
+    ] = None,
+) -> None:
+    """End an SSO session and remove its cached token."""
+    from awsswitch.commands import logout as logout_cmd
+
+    logout_cmd.run(sso_session=sso_session)
+
+
+@app.command()
+def sync(
+    sessions: Annotated[list[str], typer.Argument(help="sso-session name(s) to sync.")],
+    template: Annotated[
+        Optional[str],
+        typer.Option("--template", help="Profile name template "
+                     "[default: awsprofile.{location}.{account_name}.{role_name}]."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print a diff of the config; write nothing.")
+    ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove generated profiles whose role is gone.")
+    ] = False,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="region = for generated profiles.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Generate a native sso_session profile for every account and role the portal grants."""
+    from awsswitch.commands import sync as sync_cmd
+
+    sync_cmd.run(sessions, template=template, dry_run=dry_run, prune=prune, region=region,
+                 yes=yes)
+
+
+@app.command()
+def demo(
+    shell: Annotated[
+        Optional[str], typer.Argument(help="bash, zsh or fish; your shell by default.")
+    ] = None,
+) -> None:
+    """Start a sandboxed shell with a local Identity Center stand-in: try everything offline."""
+    from awsswitch.commands import demo as demo_cmd
+
+    raise typer.Exit(demo_cmd.run(shell))
+
+
+def run(args: list[str]) -> int:
+    """Run the typer app; AwsswitchError → message on stderr, no traceback."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="awsswitch", standalone_mode=False)
+    except AwsswitchError as exc:
+        print(f"awsswitch: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("awsswitch: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except typer.Exit as exc:  # raised inside commands
+        return exc.exit_code
+    except Exception as exc:  # click's own usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            print("awsswitch: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return result if isinstance(result, int) else 0
