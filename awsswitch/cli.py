@@ -211,12 +211,23 @@ def sync(
         Optional[str], typer.Option("--region", help="region = for generated profiles.")
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Portal calls in flight at most.")
+    ] = 8,
+    max_rate: Annotated[
+        Optional[float],
+        typer.Option("--max-rate", min=0.1, help="Cap portal requests per second and session "
+                     "[default: adapt to throttling]."),
+    ] = None,
 ) -> None:
-    """Generate a native sso_session profile for every account and role the portal grants."""
+    """Generate a native sso_session profile for every account and role the portal grants.
+
+    Template placeholders: {session}, {location}, {account_name}, {account_id}, {role_name}.
+    """
     from awsswitch.commands import sync as sync_cmd
 
     sync_cmd.run(sessions, template=template, dry_run=dry_run, prune=prune, region=region,
-                 yes=yes)
+                 yes=yes, concurrency=concurrency, max_rate=max_rate)
 
 
 @app.command()

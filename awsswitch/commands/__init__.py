@@ -1,0 +1,1 @@
+"""One module per CLI command; `awsswitch.cli` imports each when its command runs."""

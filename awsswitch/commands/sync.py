@@ -1,0 +1,202 @@
+"""`awsswitch sync SESSION... [--template T] [--dry-run] [--prune] [--region R] [--yes]`.
+
+Order of work: validate everything local (template, region, sessions) before any network;
+make each session's token fresh (as a switch does); list every session's portal in one
+bounded pool; plan against the config; then either print a diff (`--dry-run`) or confirm
+removals on a terminal and write through the round-trip editor, re-planning under its lock
+so a concurrent edit is never lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from typing import IO
+
+from awsswitch import environment
+from awsswitch.errors import AwsswitchError, UsageError
+from awsswitch.profiles import ProfileIndex, load_index
+from awsswitch.sync import apply, portal
+from awsswitch.sync.naming import Grant, Template, parse_template
+from awsswitch.sync.plan import ADD, REMOVE, SKIP, STALE, UPDATE, Change, Plan, make_plan
+
+_REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+-\d+")
+_LIST_ADDS = 30  # above this many new profiles, list a few and count the rest
+
+
+def session_token(
+    name: str, index: ProfileIndex, *, interactive: bool, env: Mapping[str, str]
+) -> str:
+    """A fresh access token for sso-session `name`: keep, refresh or log in, as `asw` does."""
+    from awsswitch.sso import hook, state
+
+    target = state.session_target(name, index, env)
+    hook.ensure_target_fresh(target, interactive=interactive, env=env)
+    token = state.read_token(target.cache_file) or {}
+    access = token.get("accessToken")
+    if not isinstance(access, str) or not access:
+        raise AwsswitchError(f"no access token in {target.cache_file} after logging in to {name}")
+    return access
+
+
+def _sessions(names: Sequence[str], index: ProfileIndex) -> dict[str, str]:
+    """Session → sso_region, in argument order without repeats; UsageError for bad ones."""
+    out: dict[str, str] = {}
+    for name in names:
+        section = index.sso_sessions.get(name)
+        if section is None:
+            known = ", ".join(sorted(index.sso_sessions)) or "none"
+            raise UsageError(
+                f"no [sso-session {name}] in {environment.config_file()} (sessions: {known}); "
+                f"create it with `awsswitch configure sso-session {name}`"
+            )
+        region = section.get("sso_region")
+        if not isinstance(region, str) or not region.strip() or not section.get("sso_start_url"):
+            raise UsageError(
+                f"[sso-session {name}] needs sso_start_url and sso_region; "
+                f"fix it with `awsswitch configure sso-session {name}`"
+            )
+        out[name] = region.strip()
+    return out
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _describe(change: Change) -> str:
+    if change.action == ADD and change.renamed_from:
+        return f"  ~ {change.name} (renamed from {change.renamed_from})"
+    if change.action == ADD:
+        return f"  + {change.name}"
+    if change.action == UPDATE:
+        return f"  ~ {change.name} ({', '.join(k for k, _ in change.values)})"
+    if change.action == REMOVE:
+        return f"  - {change.name} ({change.reason})"
+    if change.action == SKIP:
+        return f"  ! {change.name} skipped: {change.reason}"
+    if change.action == STALE:
+        return f"  ? {change.name} kept: {change.reason} (--prune removes it)"
+    return f"    {change.name}"
+
+
+def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
+    """What changed (or would), then one summary line, on `stream` (stderr)."""
+    adds = [c for c in plan.of(ADD) if not c.renamed_from]
+    shown = adds if len(adds) <= _LIST_ADDS else adds[:10]
+    lines = [_describe(c) for c in shown]
+    if len(shown) < len(adds):
+        lines.append(f"  + … and {len(adds) - len(shown)} more")
+    lines += [_describe(c) for c in plan.changes if c.action not in (ADD, "unchanged")]
+    lines += [_describe(c) for c in plan.of(ADD) if c.renamed_from]
+    counts = plan.counts()
+    summary = ", ".join(
+        f"{counts[k]} {k}" for k in ("added", "updated", "removed", "unchanged", "skipped")
+    )
+    if counts["stale"]:
+        summary += f", {counts['stale']} stale"
+    prefix = "dry run, nothing written: " if dry_run else ""
+    stream.write("".join(line + "\n" for line in lines))
+    stream.write(f"awsswitch: sync: {prefix}{summary}\n")
+    stream.flush()
+
+
+def _confirm(plan: Plan) -> None:
+    gone = plan.disappearing
+    sys.stderr.write(f"awsswitch: sync would remove {len(gone)} profile(s):\n")
+    for c in gone:
+        sys.stderr.write(f"  - {c.name} ({c.reason})\n")
+    sys.stderr.write("Write the changes? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if answer.strip().lower() not in ("y", "yes"):
+        raise AwsswitchError("nothing written")
+
+
+def _check_options(region: str | None, concurrency: int, max_rate: float | None) -> None:
+    if region is not None and not _REGION.fullmatch(region):
+        raise UsageError(f"invalid --region {region!r} (expected e.g. eu-west-1)")
+    if concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    if max_rate is not None and max_rate <= 0:
+        raise UsageError("--max-rate must be a positive number of requests per second")
+
+
+def plan_for(
+    listings: Mapping[str, list[Grant]],
+    text: str,
+    env: Mapping[str, str],
+    *,
+    template: Template,
+    sso_regions: Mapping[str, str],
+    region: str | None,
+    prune: bool,
+) -> Plan:
+    existing = apply.existing_profiles(text, env)
+    return make_plan(
+        listings, existing, template=template, sso_regions=sso_regions, region=region,
+        prune=prune,
+    )
+
+
+def run(
+    sessions: Sequence[str],
+    *,
+    template: str | None = None,
+    dry_run: bool = False,
+    prune: bool = False,
+    region: str | None = None,
+    yes: bool = False,
+    concurrency: int = portal.DEFAULT_CONCURRENCY,
+    max_rate: float | None = None,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    env = os.environ if env is None else env
+    tpl = parse_template(template)
+    _check_options(region, concurrency, max_rate)
+    if not sessions:
+        raise UsageError("name at least one sso-session to sync")
+    index = load_index(env)
+    sso_regions = _sessions(sessions, index)
+    interactive = _interactive()
+
+    specs = [
+        portal.SessionSpec(name, sso_region, session_token(name, index, interactive=interactive,
+                                                           env=env))
+        for name, sso_region in sso_regions.items()
+    ]
+    listings = portal.list_grants(
+        specs, env=env, concurrency=concurrency, max_rate=max_rate, progress=portal.Progress()
+    )
+
+    path = environment.config_file(env)
+    options = {"template": tpl, "sso_regions": sso_regions, "region": region, "prune": prune}
+    before = apply.read_config(path)
+    plan = plan_for(listings, before, env, **options)  # type: ignore[arg-type]
+
+    if dry_run:
+        after = apply.render(before, plan, path)
+        sys.stdout.write(apply.unified_diff(before, after, path))
+        sys.stdout.flush()
+        report(plan, dry_run=True, stream=sys.stderr)
+        return 0
+    if plan.disappearing and not yes and interactive:
+        _confirm(plan)
+    confirmed = {c.name for c in plan.disappearing}
+
+    def replan(text: str) -> Plan:
+        # Under the editor's lock, against what the file holds now.
+        fresh = plan_for(listings, text, env, **options)  # type: ignore[arg-type]
+        extra = {c.name for c in fresh.disappearing} - confirmed
+        if extra and not yes and interactive:
+            raise AwsswitchError(
+                f"the config changed while you confirmed ({', '.join(sorted(extra))} would now "
+                "be removed too); nothing written — run sync again"
+            )
+        return fresh
+
+    final = apply.write(path, replan) if plan.writes else plan
+    report(final, dry_run=False, stream=sys.stderr)
+    return 0

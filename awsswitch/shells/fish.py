@@ -1,0 +1,44 @@
+"""fish: inside single quotes `\\\\` and `\\'` are escapes, so POSIX quoting is not enough
+(a value ending in a backslash would escape the closing quote: fish-shell#4907)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from awsswitch.shells.base import Shell, check_var_name
+
+
+def _fish_table() -> dict[int, str]:
+    table = {ord("\\"): "\\\\", ord("'"): "\\'"}
+    for i in (*range(32), 127):
+        # Closed quote, fish's own escape for the byte, quote reopened: one line per statement.
+        table[i] = f"'\\x{i:02x}'"
+    return table
+
+
+class Fish(Shell):
+    name = "fish"
+    template = "asw.fish"
+    _TABLE = _fish_table()
+
+    def quote(self, value: str) -> str:
+        return "'" + value.translate(self._TABLE) + "'"
+
+    def export(self, name: str, value: str) -> str:
+        # -g, never -U: a switch belongs to this shell only.
+        return f"set -gx {check_var_name(name)} {self.quote(value)}"
+
+    def unset(self, names: Sequence[str]) -> str:
+        return "set -e -g " + " ".join(check_var_name(n) for n in names)
+
+    def echo(self, text: str) -> str:
+        return f"builtin printf '%s\\n' {self.quote(text)}"
+
+    def warn_universal(self, names: Sequence[str], message: str) -> str:
+        # A universal variable survives `set -e -g` and shadows nothing once the global is
+        # gone: say so instead of touching the user's universal scope.
+        checked = " ".join(check_var_name(n) for n in names)
+        return (
+            f"for __awsswitch_v in {checked}; if set -q -U $__awsswitch_v; "
+            f"builtin printf {self.quote(message)} $__awsswitch_v >&2; end; end"
+        )

@@ -1,0 +1,122 @@
+"""Logging in through the AWS CLI v2 (`aws sso login`), when one is available.
+
+Which CLI: `$AWSSWITCH_AWS_CLI` (a path or a command name; `native` or `none` forces the
+built-in device flow), else `aws` on PATH. A v1 CLI has no `sso login`, and a v2 older than
+2.9.0 knows no `--sso-session`: both are detected with `aws --version` and skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from awsswitch.errors import AwsswitchError
+from awsswitch.sso.state import SsoTarget
+
+ENV_VAR = "AWSSWITCH_AWS_CLI"
+_NATIVE_VALUES = {"native", "none", "builtin", "off"}
+_VERSION_RE = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
+_SSO_SESSION_SINCE = (2, 9, 0)  # `aws sso login --sso-session` appeared in 2.9.0
+
+# Profile variables dropped from the child's environment: `--sso-session`/`--profile` say
+# what to log into, and a stale AWS_PROFILE naming a missing profile would make it fail.
+_DROP = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+@dataclass(frozen=True)
+class Cli:
+    path: str
+    version: tuple[int, int, int]
+
+
+def _which(name: str, env: Mapping[str, str]) -> str | None:
+    return shutil.which(name, path=env.get("PATH", os.defpath))
+
+
+def version_of(path: str, env: Mapping[str, str]) -> tuple[int, int, int] | None:
+    """`aws --version` parsed; v1 prints it on stderr, v2 on stdout."""
+    try:
+        proc = subprocess.run(
+            [path, "--version"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=dict(env),
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = _VERSION_RE.search(proc.stdout + "\n" + proc.stderr)
+    if match is None:
+        return None
+    major, minor, patch = (int(x) for x in match.groups())
+    return major, minor, patch
+
+
+def find(env: Mapping[str, str], *, legacy: bool, warn: bool = True) -> Cli | None:
+    """The AWS CLI v2 to log in with, or None (use the native flow), saying why on stderr."""
+    configured = env.get(ENV_VAR, "")
+    if configured.strip().lower() in _NATIVE_VALUES:
+        return None
+    path = _which(configured, env) if configured else _which("aws", env)
+    if path is None:
+        if configured and warn:
+            print(
+                f"awsswitch: {ENV_VAR}={configured} was not found; using the built-in device flow",
+                file=sys.stderr,
+            )
+        return None
+    version = version_of(path, env)
+    if version is None or version[0] < 2:
+        if warn:
+            what = "not an AWS CLI" if version is None else "AWS CLI v1, which has no `sso login`"
+            print(
+                f"awsswitch: {path} is {what}; using the built-in device flow",
+                file=sys.stderr,
+            )
+        return None
+    if not legacy and version < _SSO_SESSION_SINCE:
+        if warn:
+            print(
+                f"awsswitch: {path} is AWS CLI {'.'.join(map(str, version))}, older than "
+                "2.9.0 (no --sso-session); using the built-in device flow",
+                file=sys.stderr,
+            )
+        return None
+    return Cli(path=path, version=version)
+
+
+def command(cli: Cli, target: SsoTarget, *, no_browser: bool) -> list[str]:
+    args = [cli.path, "sso", "login"]
+    if target.session is not None:
+        args += ["--sso-session", target.session]
+    else:
+        args += ["--profile", target.profile or ""]
+    if no_browser:
+        args.append("--no-browser")
+    return args
+
+
+def login(cli: Cli, target: SsoTarget, env: Mapping[str, str], *, no_browser: bool) -> None:
+    """Run `aws sso login`: stdin stays on the terminal, its stdout and stderr go to our
+    stderr (never stdout, which the shell evals). Ctrl-C raises KeyboardInterrupt."""
+    child_env = {k: v for k, v in env.items() if k not in _DROP}
+    args = command(cli, target, no_browser=no_browser)
+    sys.stderr.flush()
+    try:
+        proc = subprocess.run(
+            args, stdout=sys.stderr.fileno(), stderr=sys.stderr.fileno(), env=child_env
+        )
+    except OSError as exc:
+        raise AwsswitchError(f"could not run {cli.path}: {exc}") from None
+    if proc.returncode in (130, -2):  # the CLI saw the Ctrl-C (SIGINT) before we did
+        raise KeyboardInterrupt
+    if proc.returncode != 0:
+        raise AwsswitchError(
+            f"`{' '.join(args[1:])}` failed (exit {proc.returncode}) for {target.label}"
+        )

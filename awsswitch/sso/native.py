@@ -1,0 +1,185 @@
+"""The built-in login: OAuth 2.0 device authorization through boto3's `sso-oidc`, exactly as
+the AWS CLI v2's device flow runs it and caches it (so the CLI and every SDK use the result).
+
+register_client (reused from the registration cache while it has more than 15 minutes
+left) -> start_device_authorization -> one create_token attempt before printing anything
+-> URL and code on stderr, browser opened when possible -> poll every `interval` seconds
+(slow_down: +5 s; authorization_pending: keep going; expired_token: give up).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TextIO
+
+from awsswitch.errors import AwsswitchError
+from awsswitch.sso import cache, clients
+from awsswitch.sso.state import SsoTarget, utc_now
+
+DEFAULT_INTERVAL = 5  # RFC 8628 default, as the CLI
+SLOW_DOWN_DELAY = 5  # RFC 8628 section 3.5: +5 s on slow_down
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+_GRACE = 60  # seconds past the authorization's own expiry before we stop polling
+_sleep = time.sleep  # tests swap it to count the waits instead of waiting
+
+
+def browser_possible(env: Mapping[str, str]) -> bool:
+    """Whether opening a browser can work: a GUI session (or an explicit $BROWSER)."""
+    if env.get("BROWSER"):
+        return True
+    if sys.platform == "darwin" or sys.platform.startswith("win"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def _open_browser(url: str) -> bool:
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    # A console browser (lynx, w3m, www-browser) would take over the terminal mid-switch.
+    if type(browser) is webbrowser.GenericBrowser and not os.environ.get("BROWSER"):
+        return False
+    try:
+        return bool(browser.open_new_tab(url))
+    except Exception:
+        return False
+
+
+def _registration(
+    oidc: Any, target: SsoTarget, env: Mapping[str, str] | None, now: datetime
+) -> dict[str, Any]:
+    assert target.start_url is not None and target.region is not None
+    scopes = list(target.scopes) if target.scopes is not None else None
+    path = cache.registration_file(env, target.start_url, target.region, scopes, target.session)
+    reg = cache.usable_registration(path, now)
+    if reg is not None:
+        return reg
+    name = target.session if target.session is not None else str(int(now.timestamp()))
+    kwargs: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
+    if scopes:
+        kwargs["scopes"] = scopes
+    response = oidc.register_client(**kwargs)
+    reg = cache.registration_from_response(response, scopes)
+    cache.write_json(path, reg)
+    return reg
+
+
+def login(
+    target: SsoTarget,
+    env: Mapping[str, str] | None = None,
+    *,
+    no_browser: bool = False,
+    out: TextIO | None = None,
+    sleep: Callable[[float], None] | None = None,
+    open_browser: Callable[[str], bool] | None = None,
+) -> dict[str, Any]:
+    """Run the device flow for `target`, write its token cache file, return the token.
+
+    Raises AwsswitchError when the service refuses or the authorization expires,
+    KeyboardInterrupt on Ctrl-C (nothing is written then).
+    """
+    target.require_config()
+    assert target.start_url is not None and target.region is not None
+    env = os.environ if env is None else env
+    out = out or sys.stderr
+    sleep = sleep or _sleep
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    oidc = clients.client("sso-oidc", target.region, env)
+    try:
+        reg = _registration(oidc, target, env, utc_now())
+        auth = oidc.start_device_authorization(
+            clientId=reg["clientId"], clientSecret=reg["clientSecret"], startUrl=target.start_url
+        )
+    except (ClientError, BotoCoreError) as exc:
+        raise AwsswitchError(
+            f"could not start the login for {target.label}: {clients.describe(exc)}"
+        ) from None
+    interval = float(auth.get("interval") or DEFAULT_INTERVAL)
+    deadline = time.monotonic() + float(auth.get("expiresIn") or 600) + _GRACE
+    shown = False
+    while True:
+        started = utc_now()
+        try:
+            response = oidc.create_token(
+                grantType=DEVICE_GRANT,
+                clientId=reg["clientId"],
+                clientSecret=reg["clientSecret"],
+                deviceCode=auth["deviceCode"],
+            )
+        except ClientError as exc:
+            code = clients.error_code(exc)
+            if code == "SlowDownException":
+                interval += SLOW_DOWN_DELAY
+            elif code == "ExpiredTokenException":
+                raise AwsswitchError(
+                    f"the login for {target.label} was not approved in time; "
+                    "run `awsswitch login` again"
+                ) from None
+            elif code != "AuthorizationPendingException":
+                raise AwsswitchError(
+                    f"login for {target.label} failed: {clients.describe(exc)}"
+                ) from None
+        except BotoCoreError as exc:
+            raise AwsswitchError(
+                f"login for {target.label} failed: {clients.describe(exc)}"
+            ) from None
+        else:
+            token = cache.token_from_create_token(
+                start_url=target.start_url,
+                region=target.region,
+                response=response,
+                client_id=reg["clientId"],
+                client_secret=reg["clientSecret"],
+                registration_expires_at=reg["expiresAt"],
+                now=started,
+            )
+            cache.write_json(target.cache_file, token)
+            print(f"Successfully logged into Start URL: {target.start_url}", file=out)
+            return token
+        if not shown:
+            shown = True
+            _show(auth, target, env, no_browser=no_browser, out=out, open_browser=open_browser)
+        if time.monotonic() > deadline:
+            raise AwsswitchError(
+                f"the login for {target.label} was not approved in time; "
+                "run `awsswitch login` again"
+            )
+        sleep(interval)
+
+
+def _show(
+    auth: Mapping[str, Any],
+    target: SsoTarget,
+    env: Mapping[str, str],
+    *,
+    no_browser: bool,
+    out: TextIO,
+    open_browser: Callable[[str], bool] | None,
+) -> None:
+    uri = auth.get("verificationUri", "")
+    complete = auth.get("verificationUriComplete") or uri
+    code = auth.get("userCode", "")
+    opened = False
+    if not no_browser and browser_possible(env):
+        print(
+            f"Logging in to {target.label}: attempting to open the authorization page in "
+            "your browser.\nIf it does not open, or to use another device, open:",
+            file=out,
+        )
+        opened = True
+    else:
+        print(f"Logging in to {target.label}. Open this URL in a browser:", file=out)
+    print(f"\n  {uri}\n\nand enter the code:\n\n  {code}\n", file=out)
+    if complete and complete != uri:
+        print(f"Or open this URL, which fills in the code:\n\n  {complete}\n", file=out)
+    out.flush()
+    if opened:
+        (open_browser or _open_browser)(complete)

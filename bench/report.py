@@ -1,0 +1,195 @@
+"""Rows, verdicts, the machine description and the Markdown/JSON report."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+MET, MISSED, INFO, NA = "met", "missed", "info", "n/a"
+
+
+@dataclass
+class Row:
+    id: str  # stable key, e.g. "asw.bash.1000.warm"
+    group: str  # section of the report
+    what: str  # what is measured, for a person
+    command: str = ""  # the measured command, as run
+    median_ms: float | None = None
+    min_ms: float | None = None
+    q1_ms: float | None = None
+    q3_ms: float | None = None
+    n: int | None = None
+    ratio: float | None = None  # median / bare Python median
+    value: float | None = None  # a non-time figure (processes, KiB, seconds)
+    unit: str = "ms"
+    budget: str = ""  # DESIGN's budget line, or "" when none applies
+    status: str = INFO  # met / missed / info / n/a (piece missing or failed)
+    note: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def figure(self) -> str:
+        if self.status == NA and self.median_ms is None and self.value is None:
+            return "—"
+        if self.unit == "ms" and self.median_ms is not None:
+            return _ms(self.median_ms)
+        if self.value is None:
+            return "—"
+        if self.unit == "KiB":
+            return f"{self.value / 1024:.1f} MiB"
+        if self.unit == "s":
+            return f"{self.value:.2f} s"
+        if self.unit == "procs/render" or self.unit == "procs/TAB":
+            return f"{self.value:g} {self.unit.split('/')[0]}"
+        return f"{self.value:g} {self.unit}"
+
+
+def _ms(v: float) -> str:
+    return f"{v:.1f} ms" if v >= 10 else f"{v:.2f} ms" if v >= 0.1 else f"{v * 1000:.0f} µs"
+
+
+def _cmd_version(argv: list[str]) -> str:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not installed"
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0] if text else "unknown"
+
+
+def machine(env: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        m = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        mem = f"{int(m.group(1)) / 1024 / 1024:.1f} GiB" if m else ""
+    except OSError:
+        pass
+    try:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from awsswitch import __version__ as aversion
+    except Exception:  # noqa: BLE001 - report whatever state the checkout is in
+        aversion = "unknown"
+    info = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": mem,
+        "os": f"{platform.system()} {platform.release()} ({platform.machine()})",
+        "python": f"{platform.python_implementation()} {platform.python_version()} "
+        f"({sys.executable})",
+        "awsswitch": aversion,
+        "bash": _cmd_version(["bash", "--version"]),
+        "zsh": _cmd_version(["zsh", "--version"]),
+        "fish": _cmd_version(["fish", "--version"]),
+        "aws cli v2": _cmd_version(["/usr/bin/aws", "--version"]),
+        "strace": _cmd_version(["strace", "-V"]),
+    }
+    info.update(extra or {})
+    return info
+
+
+GROUP_TITLES = {
+    "baseline": "Baseline",
+    "init": "`awsswitch init` and shell start",
+    "asw": "`asw NAME` (fresh token)",
+    "refresh": "`asw NAME` when a refresh is due",
+    "prompt": "Prompt segment",
+    "tab": "TAB completion of profile names",
+    "sync": "`awsswitch sync`",
+    "memory": "Peak memory",
+    "peers": "Peers (same machine, same run)",
+}
+
+
+def _status_cell(row: Row) -> str:
+    return {MET: "✅ met", MISSED: "❌ missed", INFO: "", NA: "n/a"}[row.status]
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(rows: list[Row], info: dict[str, str], bare_ms: float | None, notes: list[str]):
+    out: list[str] = ["# awsswitch bench report", ""]
+    out.append("| machine | |")
+    out.append("| --- | --- |")
+    for k, v in info.items():
+        out.append(f"| {k} | {_md_escape(v)} |")
+    out.append("")
+    if bare_ms is not None:
+        out.append(
+            f"Ratios are to `python3 -c pass` on the same interpreter, measured in the same run: "
+            f"**{_ms(bare_ms)}** (median). Medians over repeated runs after warm-up."
+        )
+        out.append("")
+    for group, title in GROUP_TITLES.items():
+        grows = [r for r in rows if r.group == group]
+        if not grows:
+            continue
+        out.append(f"## {title}")
+        out.append("")
+        out.append("| what | median | ratio | budget | verdict | note |")
+        out.append("| --- | --- | --- | --- | --- | --- |")
+        for r in grows:
+            ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+            out.append(
+                f"| {_md_escape(r.what)} | {r.figure()} | {ratio} | {_md_escape(r.budget)} | "
+                f"{_status_cell(r)} | {_md_escape(r.note)} |"
+            )
+        out.append("")
+    if notes:
+        out.append("## Notes")
+        out.append("")
+        out.extend(f"- {n}" for n in notes)
+        out.append("")
+    out.append("## What each row runs")
+    out.append("")
+    for r in rows:
+        if r.command:
+            out.append(f"- `{r.id}`: `{r.command}`")
+    out.append("")
+    return "\n".join(out)
+
+
+def write(
+    out_dir: Path,
+    rows: list[Row],
+    info: dict[str, str],
+    bare_ms: float | None,
+    notes: list[str],
+    diagnostics: dict[str, object],
+) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = out_dir / "report.md"
+    js = out_dir / "report.json"
+    md.write_text(to_markdown(rows, info, bare_ms, notes), encoding="utf-8")
+    js.write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "bare_python_ms": bare_ms,
+                "rows": [asdict(r) for r in rows],
+                "notes": notes,
+                "diagnostics": diagnostics,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return md, js

@@ -1,0 +1,318 @@
+# awsswitch integration for zsh: the switch function, its completion, the prompt hook.
+# Load it with `eval "$(awsswitch init zsh)"` in ~/.zshrc. Internals are named
+# __awsswitch_*; the user-facing names are the function (default `asw`) and AWSSWITCH_*.
+# Every function starts with `emulate -L zsh`, so the user's options (ksh_arrays,
+# sh_word_split, no_unset, ...) do not change what it does. Safe to source twice.
+
+\builtin unalias __AWSSWITCH_CMD__ >/dev/null 2>&1 || \builtin true
+
+# The switch: run the core, evaluate what it prints only when it succeeds.
+# stdout of the core is shell code and nothing else; its messages go to stderr.
+function __AWSSWITCH_CMD__ {
+    \builtin emulate -L zsh
+    \builtin local __awsswitch_code=""
+    \builtin integer __awsswitch_status=0
+    case ${1-} in
+        (-l|--list)
+            \builtin shift
+            \command __AWSSWITCH_EXE__ list "$@"
+            \builtin return $?
+            ;;
+    esac
+    __awsswitch_code="$(\command __AWSSWITCH_EXE__ _asw zsh --cmd=__AWSSWITCH_CMD__ "$@")" ||
+        __awsswitch_status=$?
+    if (( __awsswitch_status == 0 )) && [[ -n $__awsswitch_code ]]; then
+        # Ctrl-C must not leave half a switch behind (emulate -L makes this trap local).
+        \builtin trap '' INT
+        \builtin eval -- "$__awsswitch_code"
+    fi
+    \builtin return $__awsswitch_status
+}
+
+# ---------------------------------------------------------------------------------------
+# Prompt: psvar[9] (and AWSSWITCH_PROMPT) hold the segment ("aws:home.poweruser", "~"
+# appended when the SSO token is due for a refresh, "!" when a login is needed). Put
+# `%(9V.(%9v) .)` in PROMPT or RPROMPT: %9v prints the value literally, no prompt_subst
+# needed. The precmd hook starts no process (zsh/datetime, `read`, shell arithmetic).
+
+\builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
+
+# __awsswitch_epoch DATE: sets __awsswitch_e to the epoch seconds of an ISO 8601 date
+# (2026-11-27T11:23:23Z, +00:00 offsets, fractional seconds, the legacy "UTC" suffix), or
+# to "" when it does not parse.
+__awsswitch_epoch() {
+    \builtin emulate -L zsh
+    \builtin typeset -g __awsswitch_e=""
+    \builtin local re='^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]*)?(Z|z|UTC|[+-][0-9]{2}:?[0-9]{2})?$'
+    [[ ${1-} =~ $re ]] || \builtin return 0
+    \builtin integer y=10#$match[1] m=10#$match[2] d=10#$match[3]
+    \builtin integer hh=10#$match[4] mm=10#$match[5] ss=10#$match[6]
+    \builtin integer off=0 era yoe doy doe
+    \builtin local tz=$match[8]
+    if [[ $tz == [+-]* ]]; then
+        tz=${tz//:/}
+        off=$(( 10#${tz[2,3]} * 3600 + 10#${tz[4,5]} * 60 ))
+        [[ $tz == -* ]] && off=$(( -off ))
+    fi
+    # Days from the civil date (H. Hinnant's algorithm); the year starts in March.
+    y=$(( y - (m <= 2) ))
+    era=$(( (y >= 0 ? y : y - 399) / 400 ))
+    yoe=$(( y - era * 400 ))
+    doy=$(( (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1 ))
+    doe=$(( yoe * 365 + yoe / 4 - yoe / 100 + doy ))
+    __awsswitch_e=$(( (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 + ss - off ))
+}
+
+# __awsswitch_token_state FILE: sets AWSSWITCH_TOKEN_STATE to fresh (more than 15 minutes
+# left), refresh (15 minutes or less, or expired, but refreshable) or login (anything else).
+__awsswitch_token_state() {
+    \builtin emulate -L zsh
+    \builtin typeset -g AWSSWITCH_TOKEN_STATE=login
+    \builtin local json="" q='"' s='[[:space:]]*' re key
+    \builtin integer now exp reg
+    [[ -f ${1-} && -r ${1-} ]] || \builtin return 0
+    IFS= \builtin read -r -d '' json <"$1" || \builtin true
+    now=${EPOCHSECONDS:-0}
+    re="${q}expiresAt${q}${s}:${s}${q}([^${q}]*)${q}"
+    [[ $json =~ $re ]] || \builtin return 0
+    __awsswitch_epoch "$match[1]"
+    [[ -n $__awsswitch_e ]] || \builtin return 0
+    exp=$__awsswitch_e
+    if (( exp - now > 900 )); then
+        AWSSWITCH_TOKEN_STATE=fresh
+        \builtin return 0
+    fi
+    for key in refreshToken clientId clientSecret; do
+        re="${q}${key}${q}${s}:${s}${q}[^${q}]"
+        [[ $json =~ $re ]] || \builtin return 0
+    done
+    re="${q}registrationExpiresAt${q}${s}:${s}${q}([^${q}]*)${q}"
+    [[ $json =~ $re ]] || \builtin return 0
+    __awsswitch_epoch "$match[1]"
+    [[ -n $__awsswitch_e ]] || \builtin return 0
+    reg=$__awsswitch_e
+    if (( reg > now )); then
+        AWSSWITCH_TOKEN_STATE=refresh
+    fi
+    \builtin return 0
+}
+
+# Fills AWSSWITCH_PROMPT (and AWSSWITCH_TOKEN_STATE) from the environment.
+__awsswitch_prompt_update() {
+    \builtin emulate -L zsh
+    \builtin typeset -g AWSSWITCH_PROMPT="" AWSSWITCH_TOKEN_STATE=""
+    [[ -n ${AWS_PROFILE-} ]] || \builtin return 0
+    if [[ $AWS_PROFILE != "${AWSSWITCH_PROFILE-}" ]]; then
+        # Set by hand (or by another tool): show it as it is, without a token state.
+        AWSSWITCH_PROMPT="aws:$AWS_PROFILE"
+        \builtin return 0
+    fi
+    \builtin local segment="aws:${AWSSWITCH_SHORT:-$AWS_PROFILE}"
+    if [[ -n ${AWSSWITCH_TOKEN_FILE-} ]]; then
+        __awsswitch_token_state "$AWSSWITCH_TOKEN_FILE"
+        case $AWSSWITCH_TOKEN_STATE in
+            (refresh) segment+="~" ;;
+            (login) segment+="!" ;;
+        esac
+    fi
+    AWSSWITCH_PROMPT=$segment
+}
+
+# precmd hook: the segment into psvar[9]; zsh keeps $? for the prompt across hooks.
+__awsswitch_precmd() {
+    \builtin emulate -L zsh
+    __awsswitch_prompt_update
+    psvar[9]=$AWSSWITCH_PROMPT
+    # Register the completion as soon as compinit has run (it may come after init).
+    if (( $+functions[compdef] )) && [[ ${_comps[__AWSSWITCH_CMD__]-} != __awsswitch_complete ]]; then
+        compdef __awsswitch_complete __AWSSWITCH_CMD__
+    fi
+    \builtin return 0
+}
+
+\builtin autoload -Uz add-zsh-hook
+add-zsh-hook -d precmd __awsswitch_precmd
+add-zsh-hook precmd __awsswitch_precmd
+\builtin typeset -g AWSSWITCH_PROMPT="" AWSSWITCH_TOKEN_STATE=""
+__awsswitch_prompt_update || \builtin true
+psvar[9]=$AWSSWITCH_PROMPT
+
+# @if prompt
+# --prompt: put the segment in front of PROMPT, once.
+if [[ ${PROMPT-} != *'%9v'* ]]; then
+    PROMPT='%(9V.(%9v) .)'"${PROMPT-}"
+fi
+# @endif
+
+# ---------------------------------------------------------------------------------------
+# Completion of profile names, without starting Python: read the names file that the core
+# keeps in the cache folder when it is newer than the config files, else parse the
+# [profile X] / [default] sections and the credentials file's [X] sections in the shell.
+
+# __awsswitch_names KIND: sets reply to profile names (full and short) for KIND=profiles,
+# sso-session names for KIND=sessions.
+__awsswitch_names() {
+    \builtin emulate -L zsh
+    reply=()
+    \builtin local kind=${1:-profiles} cache file
+    \builtin local -a lines body
+    cache=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}
+    file=$cache/names
+    if [[ -f $file && -r $file ]]; then
+        lines=("${(@f)$(<$file)}")
+    fi
+    # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then the
+    # two resolved paths, each prefixed with + (existed when written) or - (did not).
+    if (( $#lines >= 6 )) && [[ $lines[1] == "awsswitch-names 1" &&
+        $lines[2] == "${AWS_CONFIG_FILE-}" &&
+        $lines[3] == "${AWS_SHARED_CREDENTIALS_FILE-}" &&
+        $lines[4] == "${HOME-}" ]] &&
+        __awsswitch_names_fresh $file $lines[5] &&
+        __awsswitch_names_fresh $file $lines[6]; then
+        body=("${(@)lines[7,-1]}")
+        if [[ $kind == sessions ]]; then
+            reply=("${(@)${(@M)body:#S*}#S}")
+        else
+            reply=("${(@)${(@M)body:#[ps]*}#?}")
+        fi
+        \builtin return 0
+    fi
+    __awsswitch_names_parse $kind
+}
+
+# __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
+__awsswitch_names_fresh() {
+    \builtin emulate -L zsh
+    \builtin local p=${2[2,-1]}
+    case ${2[1]} in
+        (+) [[ -e $p && $1 -nt $p ]] ;;
+        (-) [[ ! -e $p ]] ;;
+        (*) \builtin return 1 ;;
+    esac
+}
+
+# The in-shell parser: botocore's section rules for the common cases (names that need
+# shell-style quoting beyond "..." are left to the names file).
+__awsswitch_names_parse() {
+    \builtin emulate -L zsh -o extended_glob
+    \builtin local kind=$1 config creds head name rest
+    \builtin local -a heads full shorts
+    \builtin local -A seen count
+    config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
+    creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
+    # botocore expands a leading ~ (against HOME) in both variables.
+    [[ $config == \~/* ]] && config=${HOME-}${config[2,-1]}
+    [[ $creds == \~/* ]] && creds=${HOME-}${creds[2,-1]}
+    if [[ -f $config && -r $config ]]; then
+        # Section lines only, stripped: "[...]" possibly followed by anything.
+        heads=(${(M)${${${(f)"$(<$config)"}##[[:space:]]#}%%[[:space:]]#}:#\[*\]*})
+        for head in $heads; do
+            head=${head[2,-1]}
+            head=${head%\]*}
+            if [[ $kind == sessions ]]; then
+                [[ $head == sso-session* ]] || \builtin continue
+                rest=${head#sso-session}
+            elif [[ $head == default ]]; then
+                if [[ -z ${seen[default]-} ]]; then
+                    full+=(default)
+                    seen[default]=1
+                fi
+                \builtin continue
+            else
+                [[ $head == profile* ]] || \builtin continue
+                rest=${head#profile}
+            fi
+            # botocore: shlex.split(header) must give exactly two words.
+            [[ $rest == [[:space:]]* ]] || \builtin continue
+            name=${rest##[[:space:]]#}
+            if [[ $name == \"*\" && $#name -ge 2 ]]; then
+                name=${name[2,-2]}
+                [[ $name == *[\"\\]* ]] && \builtin continue
+            elif [[ $name == \'*\' && $#name -ge 2 ]]; then
+                name=${name[2,-2]}
+                [[ $name == *\'* ]] && \builtin continue
+            elif [[ -z $name || $name == *[[:space:]\"\'\\]* ]]; then
+                \builtin continue
+            fi
+            [[ -n $name && -z ${seen[$name]-} ]] || \builtin continue
+            seen[$name]=1
+            full+=("$name")
+        done
+    fi
+    if [[ $kind == sessions ]]; then
+        reply=("${(@)full}")
+        \builtin return 0
+    fi
+    if [[ -f $creds && -r $creds ]]; then
+        heads=(${(M)${${${(f)"$(<$creds)"}##[[:space:]]#}%%[[:space:]]#}:#\[*\]*})
+        for head in $heads; do
+            name=${head[2,-1]}
+            name=${name%\]*}
+            [[ -n $name && $name != DEFAULT && -z ${seen[$name]-} ]] || \builtin continue
+            seen[$name]=1
+            full+=("$name")
+        done
+    fi
+    # Short names: without the first dot-component when 3+ components and still unique.
+    for name in $full; do
+        rest=""
+        [[ $name == *.*.* ]] && rest=${name#*.}
+        shorts+=("$rest")
+        [[ -n $rest ]] && count[$rest]=$(( ${count[$rest]:-0} + 1 ))
+    done
+    \builtin integer i
+    for (( i = 1; i <= $#full; i++ )); do
+        reply+=("$full[i]")
+        rest=$shorts[i]
+        if [[ -n $rest && ${count[$rest]} -eq 1 && -z ${seen[$rest]-} ]]; then
+            reply+=("$rest")
+        fi
+    done
+    \builtin return 0
+}
+
+# Regions offered after -r/--region (a static list: no network, no process).
+\builtin typeset -ga __awsswitch_regions
+__awsswitch_regions=(us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1
+    ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4
+    ap-southeast-5 ap-northeast-1 ap-northeast-2 ap-northeast-3 ca-central-1 ca-west-1
+    eu-central-1 eu-central-2 eu-west-1 eu-west-2 eu-west-3 eu-south-1 eu-south-2
+    eu-north-1 il-central-1 me-south-1 me-central-1 mx-central-1 sa-east-1
+    us-gov-east-1 us-gov-west-1 cn-north-1 cn-northwest-1)
+
+# Completion for the switch function: options, regions after -r, profile names.
+__awsswitch_complete() {
+    \builtin emulate -L zsh
+    \builtin local -a reply
+    if [[ ${words[CURRENT-1]-} == (-r|--region) ]]; then
+        compadd -a __awsswitch_regions
+        \builtin return
+    fi
+    if [[ $PREFIX == -* ]]; then
+        compadd -- - -u --unset -r --region --no-login -l --list -h --help
+        \builtin return
+    fi
+    __awsswitch_names profiles
+    compadd -- "${(@)reply}"
+}
+if (( $+functions[compdef] )); then
+    compdef __awsswitch_complete __AWSSWITCH_CMD__
+fi
+
+# ---------------------------------------------------------------------------------------
+# Aliases (--aliases): one per profile, skipped when the name is already a command,
+# builtin, function, reserved word or someone else's alias.
+__awsswitch_alias() {
+    \builtin emulate -L zsh
+    \builtin local name=$1 value=__AWSSWITCH_CMD__ word
+    \builtin shift
+    for word in "$@"; do
+        value+=" ${(q)word}"
+    done
+    if \builtin whence -- "$name" >/dev/null 2>&1; then
+        [[ ${aliases[$name]-} == "$value" ]] || \builtin return 0
+    fi
+    \builtin alias -- "$name=$value"
+}
+# @aliases
+\builtin true
