@@ -196,10 +196,13 @@ def parse_own(text: str, path: str = "<string>") -> tuple[dict[str, Section], di
             options[key] = _nested(joined, path, at)
         else:
             options[key] = joined
-            if options is defaults and joined[:1] == "\n":
-                # botocore parses (and fails on) it only where it leaks into a section.
-                if any(key not in own for own in sections.values()):
-                    _nested(joined, path, at)
+            # botocore parses (and fails on) a nested [DEFAULT] value only where it leaks.
+            if (
+                options is defaults
+                and joined[:1] == "\n"
+                and any(key not in own for own in sections.values())
+            ):
+                _nested(joined, path, at)
     return sections, defaults
 
 

@@ -54,7 +54,7 @@ class ConfigFixture:
 def write_config(path: Path, size: int) -> ConfigFixture:
     n_sessions, n_accounts = SIZES[size]
     locs = LOCATIONS[:n_sessions]
-    lines: list[str] = ["# awsswitch bench fixture: %d profiles\n" % size]
+    lines: list[str] = [f"# awsswitch bench fixture: {size} profiles\n"]
     for i, loc in enumerate(locs):
         lines.append(
             f"\n[sso-session {session_name(loc)}]\n"
@@ -152,6 +152,7 @@ class BenchHome:
     home: Path
     bin: Path
     cache_dir: Path
+    python: Path = field(default_factory=lambda: Path(sys.executable))
     configs: dict[int, ConfigFixture] = field(default_factory=dict)
     base_env: dict[str, str] = field(default_factory=dict)
 
@@ -168,19 +169,34 @@ class BenchHome:
         shutil.rmtree(self.cache_dir, ignore_errors=True)
 
 
-def build(root: Path, sizes: tuple[int, ...] = (10, 1000, 10000)) -> BenchHome:
-    """Create HOME under `root` with configs, tokens, a private bin/ and the base environment."""
+def build(
+    root: Path,
+    sizes: tuple[int, ...] = (10, 1000, 10000),
+    *,
+    python: Path | None = None,
+    script: Path | None = None,
+) -> BenchHome:
+    """Create HOME under `root` with configs, tokens, a private bin/ and the base environment.
+    `python`/`script`: the interpreter and `awsswitch` console script to measure (default: this
+    interpreter and the script beside it)."""
     home = root / "home"
     (home / ".aws").mkdir(parents=True, exist_ok=True)
     bindir = home / "bin"
     bindir.mkdir(exist_ok=True)
     # python3 on PATH = the interpreter awsswitch runs on, so `python3 -c pass` is comparable.
-    for name, target in (("python3", Path(sys.executable)), ("awsswitch", awsswitch_script())):
+    python = python or Path(sys.executable)
+    script = script or awsswitch_script()
+    # A venv's python must be run from its own bin/ (a symlink elsewhere loses the venv and
+    # runs the base interpreter), so a venv's bin/ goes on PATH; otherwise python3 is linked.
+    in_venv = (python.parent.parent / "pyvenv.cfg").exists()
+    links = [("awsswitch", script)] + ([] if in_venv else [("python3", python)])
+    for name, target in links:
         link = bindir / name
         if target is not None and not link.exists():
             link.symlink_to(target)
+    extra_path = f"{python.parent}:" if in_venv else ""
     cache_dir = home / ".cache" / "awsswitch"
-    bh = BenchHome(root=root, home=home, bin=bindir, cache_dir=cache_dir)
+    bh = BenchHome(root=root, home=home, bin=bindir, cache_dir=cache_dir, python=python)
     for size in sizes:
         bh.configs[size] = write_config(home / ".aws" / f"config-{size}", size)
     write_fresh_tokens(home)
@@ -202,7 +218,7 @@ def build(root: Path, sizes: tuple[int, ...] = (10, 1000, 10000)) -> BenchHome:
         {
             "HOME": str(home),
             # /usr/bin before anything else: `aws` is the v2 CLI there; no pyenv shims.
-            "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
+            "PATH": f"{bindir}:{extra_path}/usr/local/bin:/usr/bin:/bin",
             "AWS_CONFIG_FILE": str(bh.configs[min(sizes)].path),
             "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
             "AWSSWITCH_CACHE_DIR": str(cache_dir),

@@ -13,6 +13,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,8 +85,7 @@ def time_command(
                 list(argv),
                 env=dict(env),
                 stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+                capture_output=True,
                 cwd=cwd,
                 timeout=timeout,
             )
@@ -105,22 +105,28 @@ def time_command(
 
 
 def max_rss_kib(argv: Sequence[str], env: Mapping[str, str], *, runs: int = 3) -> int | None:
-    """Peak resident memory (KiB) of one process and its children, as `wait4` reports it;
-    the median over `runs` runs."""
+    """Peak resident memory (KiB) of one process, the median over `runs` runs.
+
+    Measured by GNU time (`/usr/bin/time -f %M`): a small C parent that forks the command. Asking
+    the kernel from here (`wait4`) would report this Python process's own size, because the
+    child is vforked from it and Linux carries the pre-exec high-water mark across exec.
+    """
+    gnu_time = "/usr/bin/time"
+    if not os.access(gnu_time, os.X_OK):
+        return None
     values: list[int] = []
-    for _ in range(runs):
-        proc = subprocess.Popen(
-            list(argv),
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            return None
-        values.append(int(usage.ru_maxrss))  # Linux: KiB
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
+        for _ in range(runs):
+            proc = subprocess.run(
+                [gnu_time, "-f", "%M", "-o", out.name, *argv],
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+            )
+            if proc.returncode != 0:
+                return None
+            with open(out.name, encoding="utf-8") as fh:
+                values.append(int(fh.read().split()[-1]))
     return int(statistics.median(values))
 
 
@@ -237,9 +243,7 @@ def run_shell_script(
     )
     samples: dict[str, Sample] = {}
     checks: list[str] = []
-    fish_times = [
-        float(v) * _FISH_UNITS[u] for v, u in _FISH_TIME_RE.findall(proc.stderr or "")
-    ]
+    fish_times = [float(v) * _FISH_UNITS[u] for v, u in _FISH_TIME_RE.findall(proc.stderr or "")]
     fish_i = 0
     lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
     for line in lines:

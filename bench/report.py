@@ -81,7 +81,7 @@ def machine(env: dict[str, str], extra: dict[str, str] | None = None) -> dict[st
     try:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from awsswitch import __version__ as aversion
-    except Exception:  # noqa: BLE001 - report whatever state the checkout is in
+    except Exception:
         aversion = "unknown"
     info = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -7,6 +7,7 @@ Each generated script times itself (bash/zsh `$EPOCHREALTIME`, fish's `time` key
 from __future__ import annotations
 
 import shlex
+import shutil
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -36,7 +37,7 @@ def timed(shell: str, label: str, cmd: str) -> str:
         )
     return (
         f"__t0=$EPOCHREALTIME; {cmd}; __rc=$?; __t1=$EPOCHREALTIME\n"
-        f"printf 'T %s %s %s\\n' {label} \"$__t0\" \"$__t1\" >>\"$BENCH_OUT\"\n"
+        f'printf \'T %s %s %s\\n\' {label} "$__t0" "$__t1" >>"$BENCH_OUT"\n'
         f'[ "$__rc" -eq 0 ] || echo "FAIL {label} $__rc" >>"$BENCH_OUT"\n'
     )
 
@@ -47,15 +48,16 @@ def timed_block(shell: str, label: str, body: str) -> str:
         return f"echo 'L {label}' >>$BENCH_OUT\ntime begin\n{body}\nend\n"
     return (
         f"__t0=$EPOCHREALTIME\n{body}\n__t1=$EPOCHREALTIME\n"
-        f"printf 'T %s %s %s\\n' {label} \"$__t0\" \"$__t1\" >>\"$BENCH_OUT\"\n"
+        f'printf \'T %s %s %s\\n\' {label} "$__t0" "$__t1" >>"$BENCH_OUT"\n'
     )
 
 
 def loop(shell: str, n: int, body: str) -> str:
+    """`n` iterations that start no process (fish: builtins `test` and `math`, not `seq`)."""
     if n <= 0:
         return ""
     if shell == "fish":
-        return f"for __i in (seq {n})\n{body}\nend\n"
+        return f"set -l __i 0\nwhile test $__i -lt {n}\nset __i (math $__i + 1)\n{body}\nend\n"
     return f"for ((__i = 0; __i < {n}; __i++)); do\n{body}\ndone\n"
 
 
@@ -88,9 +90,13 @@ def check(shell: str, label: str, expr: str) -> str:
     return f'echo "CHECK {label} {expr}" >>$BENCH_OUT\n'
 
 
+TRUE = shutil.which("true") or "/bin/true"
+
+
 def mark(which: str) -> str:
-    """A fork+exec strace can find: `command true BENCH_MARK_START`."""
-    return f"command true BENCH_MARK_{which}\n"
+    """A fork+exec strace can find: `/usr/bin/true BENCH_MARK_START` (an absolute path: bash's
+    `command true` would run the builtin and start nothing)."""
+    return f"{TRUE} BENCH_MARK_{which}\n"
 
 
 def rm_rf(shell: str, var: str) -> str:

@@ -74,7 +74,9 @@ __awsswitch_token_state() {
     IFS= \builtin read -r -d '' json <"$1" || \builtin true
     now=${EPOCHSECONDS-}
     [[ -n ${now} ]] || \builtin printf -v now '%(%s)T' -1
-    \builtin local re_exp="${q}expiresAt${q}${s}:${s}${q}([^${q}]*)${q}"
+    \builtin local re_exp="${q}accessToken${q}${s}:${s}${q}[^${q}]"
+    [[ ${json} =~ ${re_exp} ]] || \builtin return 0
+    re_exp="${q}expiresAt${q}${s}:${s}${q}([^${q}]*)${q}"
     [[ ${json} =~ ${re_exp} ]] || \builtin return 0
     __awsswitch_epoch "${BASH_REMATCH[1]}"
     exp=${__awsswitch_e}
@@ -130,6 +132,7 @@ if [[ ";${PROMPT_COMMAND[*]-};" != *__awsswitch_prompt_hook* ]]; then
     # still see the status of the last command, because the hook returns it.
     PROMPT_COMMAND="__awsswitch_prompt_hook${PROMPT_COMMAND:+$'\n'${PROMPT_COMMAND}}"
 fi
+# shellcheck disable=SC2034 # read by the user's PS1
 AWSSWITCH_PROMPT=""
 AWSSWITCH_TOKEN_STATE=""
 __awsswitch_prompt_update || \builtin true
@@ -153,7 +156,8 @@ __awsswitch_names() {
     __awsswitch_reply=()
     ((BASH_VERSINFO[0] >= 4)) || \builtin return 0
     \builtin local kind=${1-profiles} cache file line
-    \builtin local -a lines=()
+    \builtin local -a lines
+    lines=()
     cache=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}
     file="${cache}/names"
     if [[ -f ${file} && -r ${file} ]]; then
@@ -192,14 +196,18 @@ __awsswitch_names_fresh() {
 # shell-style quoting beyond "..." are left to the names file).
 __awsswitch_names_parse() {
     \builtin local kind=$1 config creds line head name rest
-    \builtin local -a lines=()
-    \builtin local -A seen=() count=()
+    \builtin local -a lines
+    lines=()
+    \builtin local -A seen count
+    seen=()
+    count=()
     config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
     creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
     # botocore expands a leading ~ (against HOME) in both variables.
     [[ ${config} == \~/* ]] && config=${HOME-}${config:1}
     [[ ${creds} == \~/* ]] && creds=${HOME-}${creds:1}
-    \builtin local -a full=()
+    \builtin local -a full
+    full=()
     if [[ -f ${config} && -r ${config} ]]; then
         \builtin mapfile -t lines <"${config}"
         for line in "${lines[@]}"; do
@@ -254,7 +262,8 @@ __awsswitch_names_parse() {
         done
     fi
     # Short names: without the first dot-component when 3+ components and still unique.
-    \builtin local -a shorts=()
+    \builtin local -a shorts
+    shorts=()
     for name in "${full[@]}"; do
         rest=""
         [[ ${name} == *.*.* ]] && rest=${name#*.}

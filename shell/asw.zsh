@@ -73,6 +73,8 @@ __awsswitch_token_state() {
     [[ -f ${1-} && -r ${1-} ]] || \builtin return 0
     IFS= \builtin read -r -d '' json <"$1" || \builtin true
     now=${EPOCHSECONDS:-0}
+    re="${q}accessToken${q}${s}:${s}${q}[^${q}]"
+    [[ $json =~ $re ]] || \builtin return 0
     re="${q}expiresAt${q}${s}:${s}${q}([^${q}]*)${q}"
     [[ $json =~ $re ]] || \builtin return 0
     __awsswitch_epoch "$match[1]"
@@ -130,19 +132,24 @@ __awsswitch_precmd() {
     \builtin return 0
 }
 
-\builtin autoload -Uz add-zsh-hook
-add-zsh-hook -d precmd __awsswitch_precmd
-add-zsh-hook precmd __awsswitch_precmd
-\builtin typeset -g AWSSWITCH_PROMPT="" AWSSWITCH_TOKEN_STATE=""
-__awsswitch_prompt_update || \builtin true
-psvar[9]=$AWSSWITCH_PROMPT
-
+# Top-level work runs in anonymous functions under `emulate -L zsh`: the user's options
+# (ksh_arrays would move psvar[9], err_exit would stop at the first false test) stay out.
+() {
+    \builtin emulate -L zsh
+    \builtin autoload -Uz add-zsh-hook
+    add-zsh-hook -d precmd __awsswitch_precmd
+    add-zsh-hook precmd __awsswitch_precmd
+    \builtin typeset -g AWSSWITCH_PROMPT="" AWSSWITCH_TOKEN_STATE=""
+    __awsswitch_prompt_update
+    psvar[9]=$AWSSWITCH_PROMPT
 # @if prompt
-# --prompt: put the segment in front of PROMPT, once.
-if [[ ${PROMPT-} != *'%9v'* ]]; then
-    PROMPT='%(9V.(%9v) .)'"${PROMPT-}"
-fi
+    # --prompt: put the segment in front of PROMPT, once.
+    if [[ ${PROMPT-} != *'%9v'* ]]; then
+        PROMPT='%(9V.(%9v) .)'"${PROMPT-}"
+    fi
 # @endif
+    \builtin return 0
+}
 
 # ---------------------------------------------------------------------------------------
 # Completion of profile names, without starting Python: read the names file that the core
@@ -295,9 +302,13 @@ __awsswitch_complete() {
     __awsswitch_names profiles
     compadd -- "${(@)reply}"
 }
-if (( $+functions[compdef] )); then
-    compdef __awsswitch_complete __AWSSWITCH_CMD__
-fi
+() {
+    \builtin emulate -L zsh
+    if (( $+functions[compdef] )); then
+        compdef __awsswitch_complete __AWSSWITCH_CMD__
+    fi
+    \builtin return 0
+}
 
 # ---------------------------------------------------------------------------------------
 # Aliases (--aliases): one per profile, skipped when the name is already a command,

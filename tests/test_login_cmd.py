@@ -103,6 +103,7 @@ def test_login_off_a_terminal_still_works(standin, sandbox) -> None:
     ("args", "env", "code", "message"),
     [
         (["nope"], {}, 2, "could not be found"),
+        (["home"], {}, 2, "matches several profiles"),
         (["x", "--sso-session", "corp"], {}, 2, "not both"),
         (["--sso-session", "nope"], {}, 2, "sso-session does not exist"),
         (["keys"], {}, 1, "does not use SSO"),

@@ -393,3 +393,30 @@ sleep 60
         child.close()
     assert child.exitstatus == 130
     assert not token_file(sandbox, CORP_KEY).exists()
+
+
+def test_cli_command_lines() -> None:
+    from awsswitch.sso import cli_login
+
+    session = state.SsoTarget("corp", START_URL, REGION, None, POWERUSER, "/x")
+    legacy = state.SsoTarget(None, LEGACY_URL, REGION, None, "legacy", "/y")
+    old = cli_login.Cli("/usr/bin/aws", (2, 9, 19))
+    new = cli_login.Cli("/usr/local/bin/aws", (2, 31, 0))
+    assert cli_login.command(old, session, no_browser=False)[1:] == [
+        "sso",
+        "login",
+        "--sso-session",
+        "corp",
+    ]
+    assert cli_login.command(old, legacy, no_browser=True)[1:] == [
+        "sso",
+        "login",
+        "--profile",
+        "legacy",
+        "--no-browser",
+    ]
+    # 2.22+ would use PKCE, which needs a browser on this machine: ask for a device code
+    assert cli_login.command(new, session, no_browser=True)[-2:] == [
+        "--no-browser",
+        "--use-device-code",
+    ]

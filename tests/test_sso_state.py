@@ -166,7 +166,8 @@ def test_profile_token_status_kinds(sso_config) -> None:
     write_token(sso_config, expires_in=3600)
     index = load_index(os.environ)
     assert state.profile_token_status(index.by_name["keys"], index) is None
-    assert state.profile_token_status(index.by_name["loop1"], index) is None  # no crash
+    with pytest.raises(AwsswitchError, match="loop"):
+        state.profile_token_status(index.by_name["loop1"], index)
     chained = state.profile_token_status(index.by_name["chained"], index)
     assert chained is not None and chained.state == state.FRESH
     legacy = state.profile_token_status(index.by_name["legacy"], index)

@@ -41,7 +41,7 @@ def test_every_placeholder() -> None:
     [
         ("$(id)", "id"),
         ("`rm -rf ~`", "rm-rf"),
-        ("O'Brien \"prod\"", "o-brien-prod"),
+        ('O\'Brien "prod"', "o-brien-prod"),
         ("a/b\\c", "a-b-c"),
         ("Prödüction Ünit", "production-unit"),
         ("acme.prod", "acme-prod"),  # one placeholder = one dot-component

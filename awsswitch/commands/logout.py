@@ -51,7 +51,8 @@ def run(*, sso_session: str | None = None) -> None:
     dropped = sum(cache.remove(f) for f in files)
     if removed:
         extra = f" and {dropped} cached role credential file(s)" if dropped else ""
-        print(f"Logged out of {target.label}: removed {target.cache_file}{extra}.")
+        path = select.display_path(target.cache_file, env)
+        print(f"Logged out of {target.label}: removed {path}{extra}.")
     else:
         print(f"No cached token for {target.label}; nothing to log out of.")
 

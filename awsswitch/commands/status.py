@@ -17,13 +17,6 @@ _STATE_WORDS = {
 }
 
 
-def _home_relative(path: str, env: Mapping[str, str]) -> str:
-    home = env.get("HOME", "")
-    if home and path.startswith(home.rstrip("/") + "/"):
-        return "~" + path[len(home.rstrip("/")) :]
-    return path
-
-
 def run(profile: str | None, *, verify: bool = False) -> None:
     env = os.environ
     index = load_index(env)
@@ -71,7 +64,9 @@ def _print_profile(p: Profile, why: str, index: ProfileIndex, env: Mapping[str, 
     sso = root or p
     if sso.account_id or sso.role_name:
         print(f"account:  {sso.account_id or '?'}, role {sso.role_name or '?'}")
-    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or p.region
+    region = p.region
+    if p.name == select.active_profile(env, index).name:  # the shell's override applies
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or region
     if region:
         print(f"region:   {region}")
     if target is None:
@@ -93,7 +88,7 @@ def _print_profile(p: Profile, why: str, index: ProfileIndex, env: Mapping[str, 
             else f"awsswitch login {target.profile}"
         )
         print(f"          {st.reason}; run `{hint}`")
-    print(f"cache:    {_home_relative(st.cache_file, env)}")
+    print(f"cache:    {select.display_path(st.cache_file, env)}")
 
 
 def _verify(p: Profile) -> None:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import IO
 
-from awsswitch import environment
+from awsswitch import editor, environment
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.profiles import ProfileIndex, load_index
 from awsswitch.sync import apply, portal
@@ -126,7 +126,7 @@ def _check_options(region: str | None, concurrency: int, max_rate: float | None)
 
 def plan_for(
     listings: Mapping[str, list[Grant]],
-    text: str,
+    doc: editor.Document,
     env: Mapping[str, str],
     *,
     template: Template,
@@ -134,9 +134,12 @@ def plan_for(
     region: str | None,
     prune: bool,
 ) -> Plan:
-    existing = apply.existing_profiles(text, env)
     return make_plan(
-        listings, existing, template=template, sso_regions=sso_regions, region=region,
+        listings,
+        apply.existing_profiles(doc, env),
+        template=template,
+        sso_regions=sso_regions,
+        region=region,
         prune=prune,
     )
 
@@ -163,8 +166,9 @@ def run(
     interactive = _interactive()
 
     specs = [
-        portal.SessionSpec(name, sso_region, session_token(name, index, interactive=interactive,
-                                                           env=env))
+        portal.SessionSpec(
+            name, sso_region, session_token(name, index, interactive=interactive, env=env)
+        )
         for name, sso_region in sso_regions.items()
     ]
     listings = portal.list_grants(
@@ -173,12 +177,11 @@ def run(
 
     path = environment.config_file(env)
     options = {"template": tpl, "sso_regions": sso_regions, "region": region, "prune": prune}
-    before = apply.read_config(path)
-    plan = plan_for(listings, before, env, **options)  # type: ignore[arg-type]
+    doc = apply.load(path)
+    plan = plan_for(listings, doc, env, **options)  # type: ignore[arg-type]
 
     if dry_run:
-        after = apply.render(before, plan, path)
-        sys.stdout.write(apply.unified_diff(before, after, path))
+        sys.stdout.write(apply.preview(doc, plan))
         sys.stdout.flush()
         report(plan, dry_run=True, stream=sys.stderr)
         return 0
@@ -186,17 +189,17 @@ def run(
         _confirm(plan)
     confirmed = {c.name for c in plan.disappearing}
 
-    def replan(text: str) -> Plan:
+    def replan(current: editor.Document) -> Plan:
         # Under the editor's lock, against what the file holds now.
-        fresh = plan_for(listings, text, env, **options)  # type: ignore[arg-type]
+        fresh = plan_for(listings, current, env, **options)  # type: ignore[arg-type]
         extra = {c.name for c in fresh.disappearing} - confirmed
         if extra and not yes and interactive:
             raise AwsswitchError(
                 f"the config changed while you confirmed ({', '.join(sorted(extra))} would now "
-                "be removed too); nothing written — run sync again"
+                "be removed too); nothing written: run sync again"
             )
         return fresh
 
-    final = apply.write(path, replan) if plan.writes else plan
+    final = apply.write(path, replan, env) if plan.writes else plan
     report(final, dry_run=False, stream=sys.stderr)
     return 0

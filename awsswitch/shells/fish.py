@@ -35,10 +35,11 @@ class Fish(Shell):
         return f"builtin printf '%s\\n' {self.quote(text)}"
 
     def warn_universal(self, names: Sequence[str], message: str) -> str:
+        """`message` is a printf format with two %s, both given the variable's name."""
         # A universal variable survives `set -e -g` and shadows nothing once the global is
         # gone: say so instead of touching the user's universal scope.
         checked = " ".join(check_var_name(n) for n in names)
         return (
             f"for __awsswitch_v in {checked}; if set -q -U $__awsswitch_v; "
-            f"builtin printf {self.quote(message)} $__awsswitch_v >&2; end; end"
+            f"builtin printf {self.quote(message)} $__awsswitch_v $__awsswitch_v >&2; end; end"
         )

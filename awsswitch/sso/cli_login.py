@@ -22,6 +22,7 @@ ENV_VAR = "AWSSWITCH_AWS_CLI"
 _NATIVE_VALUES = {"native", "none", "builtin", "off"}
 _VERSION_RE = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
 _SSO_SESSION_SINCE = (2, 9, 0)  # `aws sso login --sso-session` appeared in 2.9.0
+_DEVICE_CODE_FLAG_SINCE = (2, 22, 0)  # PKCE became the default, `--use-device-code` appeared
 
 # Profile variables dropped from the child's environment: `--sso-session`/`--profile` say
 # what to log into, and a stale AWS_PROFILE naming a missing profile would make it fail.
@@ -99,6 +100,10 @@ def command(cli: Cli, target: SsoTarget, *, no_browser: bool) -> list[str]:
         args += ["--profile", target.profile or ""]
     if no_browser:
         args.append("--no-browser")
+        if cli.version >= _DEVICE_CODE_FLAG_SINCE:
+            # 2.22+ defaults to PKCE, whose redirect must reach a browser on this machine;
+            # without one (an SSH session), the device code can be approved anywhere.
+            args.append("--use-device-code")
     return args
 
 

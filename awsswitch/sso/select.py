@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -15,6 +14,14 @@ from awsswitch.sso.state import SsoTarget
 MARKER_VARS = ("AWSSWITCH_PROFILE", "AWSSWITCH_ACTIVE")
 
 
+def display_path(path: str, env: Mapping[str, str]) -> str:
+    """`path` with the home folder shown as `~` (for people)."""
+    home = env.get("HOME", "").rstrip("/")
+    if home and path.startswith(home + "/"):
+        return "~" + path[len(home) :]
+    return path
+
+
 @dataclass(frozen=True)
 class Active:
     """The profile the AWS CLI v2 would use, and why."""
@@ -25,21 +32,18 @@ class Active:
 
 
 def resolve_profile(query: str, index: ProfileIndex) -> Profile:
-    """Exact name, else the profile whose short name is `query`, else a unique dot-boundary
-    suffix (`home.poweruser` -> `awsprofile.home.poweruser`). Unknown: UsageError (exit 2)."""
-    exact = index.by_name.get(query)
-    if exact is not None:
-        return exact
-    shorts = [p for p in index.profiles if p.short == query]
-    if len(shorts) == 1:
-        return shorts[0]
-    suffix = [p for p in index.profiles if p.name.endswith("." + query)]
-    if len(suffix) == 1:
-        return suffix[0]
-    if len(suffix) > 1:
-        names = ", ".join(p.name for p in suffix)
+    """The profile `query` names, resolved as `asw NAME` resolves it (exact name, short
+    name, unique dot-boundary suffix, unique fuzzy match). Unknown or ambiguous: UsageError
+    (exit 2)."""
+    from awsswitch.resolve import close_matches, resolve
+
+    found = resolve(query, index.profiles)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = ", ".join(p.name for p in found[:10]) + (", ..." if len(found) > 10 else "")
         raise UsageError(f"{query!r} matches several profiles: {names}")
-    close = difflib.get_close_matches(query, [p.name for p in index.profiles], n=3, cutoff=0.6)
+    close = [p.name for p in close_matches(query, index.profiles, limit=3)]
     hint = f" (did you mean: {', '.join(close)}?)" if close else ""
     raise UsageError(f"The config profile ({query}) could not be found{hint}")
 

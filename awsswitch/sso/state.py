@@ -96,6 +96,10 @@ def parse_time(value: Any) -> datetime | None:
     text = value.strip()
     if text[-1:] in ("Z", "z"):
         text = text[:-1] + "+00:00"
+    elif text[-3:] == "UTC":  # old botocore JSONFileCache wrote `%Z` of tzutc
+        text = text[:-3] + "+00:00"
+    elif len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():  # +0100 -> +01:00
+        text = text[:-2] + ":" + text[-2:]
     # Python 3.10's fromisoformat wants 0, 3 or 6 fraction digits: normalise to 6.
     dot = text.find(".", 10)
     if dot != -1:
@@ -111,8 +115,8 @@ def parse_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
 
 
 def load_token(path: str) -> tuple[dict[str, Any] | None, str]:
@@ -139,8 +143,10 @@ def read_token(path: str) -> dict[str, Any] | None:
 
 
 def _present(token: Mapping[str, Any], key: str) -> bool:
-    # Presence, as botocore (`k not in token`) and the prompt's shell code check it.
-    return isinstance(token.get(key), str)
+    # A non-empty string, as the prompt's shell code checks it (`"key": "x...`); botocore
+    # only checks presence, but an empty refresh token or client id cannot work anyway.
+    value = token.get(key)
+    return isinstance(value, str) and value != ""
 
 
 def can_refresh(token: Mapping[str, Any], now: datetime | None = None) -> bool:
@@ -228,6 +234,12 @@ def profile_target(
             cache_file=target.cache_file,
         )
     if root.kind == KIND_SSO_LEGACY:
+        missing = [k for k in ("sso_start_url", "sso_region") if not getattr(root, k)]
+        if missing:
+            raise AwsswitchError(
+                f'The profile "{root.name}" is configured to use SSO but is missing '
+                f"required configuration: {', '.join(missing)}"
+            )
         return SsoTarget(
             session=None,
             start_url=root.sso_start_url,
@@ -254,9 +266,9 @@ def cache_file_for(
         return None
     if root.kind == KIND_SSO:
         key = cache_key(root.sso_session, None)
-    elif root.kind == KIND_SSO_LEGACY:
+    elif root.kind == KIND_SSO_LEGACY and root.sso_start_url:
         key = cache_key(None, root.sso_start_url)
-    else:
+    else:  # e.g. sso_account_id without sso_start_url: botocore rejects it, no cache file
         return None
     return os.path.join(environment.sso_cache_dir(env), key + ".json")
 
@@ -268,18 +280,18 @@ def profile_token_status(
     *,
     now: datetime | None = None,
 ) -> TokenStatus | None:
-    """Token state for `profile`'s SSO session; None when it is not an SSO profile (or its
-    source_profile chain loops: `list` shows that elsewhere, it must not crash here)."""
-    try:
-        root = index.sso_root(profile.name)
-    except AwsswitchError:
-        return None
+    """Token state for `profile`'s SSO session; None when it is not an SSO profile.
+
+    Raises AwsswitchError on a source_profile loop (as `cache_file_for` does).
+    """
+    root = index.sso_root(profile.name)
     if root is None:
         return None
+    session = root.sso_session if root.kind == KIND_SSO else None
     path = cache_file_for(root, index, env)
     if path is None:
-        return None
-    session = root.sso_session if root.kind == KIND_SSO else None
+        reason = f"profile {root.name} has no sso_session or sso_start_url"
+        return TokenStatus(LOGIN_NEEDED, "", session, None, None, reason)
     if session is not None:
         section = index.sso_sessions.get(session) or {}
         start_url = _text(section.get("sso_start_url"))

@@ -46,9 +46,10 @@ class Grant:
         return (self.session, self.account_id, self.role_name)
 
     def sort_key(self) -> tuple[str, str, str, str]:
-        # As `aws configure sso` sorts accounts: by name (case-insensitive), then id.
+        # As `aws configure sso` sorts accounts: by name (case-insensitive), then id; an
+        # account without a name sorts by its id, which is also what it is named by.
         return (
-            (self.account_name or "").lower(),
+            (self.account_name or self.account_id).lower(),
             self.account_id,
             self.role_name.lower(),
             self.role_name,

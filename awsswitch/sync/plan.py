@@ -38,7 +38,7 @@ class Existing:
 
     name: str
     values: Mapping[str, Any]  # the section's own keys (nested blocks as dicts)
-    in_config: bool = True  # False: only the credentials file defines it
+    in_config: bool = True  # False: the credentials file (also) defines it: the user's
 
     @property
     def marker(self) -> str | None:

@@ -1,13 +1,16 @@
 """Listing what the portal grants: every account, and every role in each, for each session.
 
-Manners toward IAM Identity Center, which throttles with 429 `TooManyRequestsException`:
+Manners toward IAM Identity Center, which documents 20 requests per second and answers more
+with 429 `TooManyRequestsException`:
 - at most `concurrency` calls in flight, ever (one thread pool shared by all sessions);
-- botocore's *adaptive* retry mode on each session's client: throttled calls are retried with
-  exponential backoff and jitter, and after the first throttle the client also paces itself
-  with a token bucket tuned by CUBIC (shared by every thread using that client);
-- when botocore gives up (attempts or its retry quota exhausted), our own backoff retries the
-  call a few more times before the run fails;
-- `max_rate` optionally caps requests per second per session, for people who share the quota.
+- a `Pacer` per session: it starts at 20 requests/s and doubles every quarter second while the
+  portal accepts everything (TCP-style slow start), halves on a 429, then grows by about
+  2 requests/s each second (AIMD); `max_rate` caps it for people who share the quota;
+- botocore's *standard* retry mode retries a throttled call with exponential backoff and
+  jitter; when it gives up (attempts or its retry quota exhausted) our own backoff retries the
+  call a few more times before the run fails.
+(botocore's "adaptive" mode was tried and dropped: a 429 within the first half second, before
+it has measured any rate, pins the client to 0.5-1 request/s for many seconds.)
 
 Account pages are fetched one after another (each needs the previous page's token) while
 role listings for accounts already seen run in the pool. boto3 is imported here only.
@@ -15,6 +18,7 @@ role listings for accounts already seen run in the pool. boto3 is imported here 
 
 from __future__ import annotations
 
+import collections
 import random
 import sys
 import threading
@@ -29,7 +33,7 @@ from awsswitch.sync.naming import Grant
 
 DEFAULT_CONCURRENCY = 8
 PAGE_SIZE = 100  # the portal's maximum maxResults
-BOTOCORE_ATTEMPTS = 6  # per call, within botocore (adaptive mode)
+BOTOCORE_ATTEMPTS = 6  # per call, within botocore (standard mode)
 OWN_RETRIES = 6  # further rounds after botocore gives up on a throttled call
 _BACKOFF_BASE = 0.25
 _BACKOFF_CAP = 10.0
@@ -61,25 +65,77 @@ class _Cancelled(Exception):
     """Another task failed or the user pressed Ctrl-C: stop quietly."""
 
 
-class RateLimiter:
-    """A token bucket: at most `rate` acquisitions per second on average (burst 1)."""
+class Pacer:
+    """Requests per second for one portal: slow start, then AIMD on throttling (thread-safe).
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self._interval = 1.0 / rate
+    `before_send()` runs before every HTTP attempt (retries included) and sleeps as needed;
+    `throttled()` / `accepted()` feed back each answer.
+    """
+
+    START = 20.0  # IAM Identity Center's documented rate
+    FLOOR = 1.0
+    DOUBLING = 0.25  # seconds per doubling during slow start: 20 → 320 in one second
+    CEILING = 10_000.0  # past this, concurrency is the only bound anyway
+    INCREASE = 2.0  # requests/s gained per second after the first throttle
+    COOLDOWN = 1.0  # one cut per second: a burst of 429s is one congestion event
+
+    def __init__(
+        self, cap: float | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.cap = cap
+        self.rate = min(self.START, cap) if cap else self.START
+        self.slow_start = True
         self._clock = clock
-        self._next = 0.0
         self._lock = threading.Lock()
+        self._next = 0.0
+        self._t0: float | None = None
+        self._last_grow = 0.0
+        self._last_cut = float("-inf")
+        self._sent: collections.deque[float] = collections.deque()
 
-    def acquire(self) -> None:
+    def _observed(self, now: float) -> float:
+        while self._sent and self._sent[0] <= now - 1.0:
+            self._sent.popleft()
+        span = min(1.0, max(now - (self._t0 or now), 0.1))
+        return len(self._sent) / span
+
+    def _grow(self, now: float) -> None:
+        dt = now - self._last_grow
+        self._last_grow = now
+        if self.slow_start:
+            self.rate = min(self.rate * 2 ** (dt / self.DOUBLING), self.CEILING)
+        else:
+            self.rate = min(self.rate + self.INCREASE * dt, self.CEILING)
+        if self.cap:
+            self.rate = min(self.rate, self.cap)
+
+    def before_send(self, **_: Any) -> None:  # must return None: a value replaces the request
         with self._lock:
             now = self._clock()
+            if self._t0 is None:
+                self._t0 = self._last_grow = now
+            self._grow(now)
             start = max(now, self._next)
-            self._next = start + self._interval
-        delay = start - now
-        if delay > 0:
-            time.sleep(delay)
+            self._next = start + 1.0 / self.rate
+            self._sent.append(start)
+        if start > now:
+            time.sleep(start - now)
+
+    def throttled(self) -> None:
+        with self._lock:
+            now = self._clock()
+            if now - self._last_cut < self.COOLDOWN:
+                return
+            self._last_cut = now
+            self.slow_start = False
+            self.rate = max(self.FLOOR, min(self.rate, self._observed(now)) / 2)
+
+    def accepted(self) -> None:
+        pass  # growth is time-based (see _grow); kept for symmetry and tests
+
+    def on_response(self, response: Any = None, **_: Any) -> None:  # a `needs-retry` handler
+        if response is not None and getattr(response[0], "status_code", 0) == 429:
+            self.throttled()
 
 
 class Progress:
@@ -149,18 +205,14 @@ def make_client(
         connect_timeout=10,
         read_timeout=30,
         max_pool_connections=max(10, concurrency + 2),
-        retries={"mode": "adaptive", "total_max_attempts": BOTOCORE_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": BOTOCORE_ATTEMPTS},
     )
     client = session.create_client(
         "sso", region_name=region, config=config, endpoint_url=_endpoint(env)
     )
-    if max_rate:
-        limiter = RateLimiter(max_rate)
-
-        def pace(**_: Any) -> None:  # must return None: a value would replace the request
-            limiter.acquire()
-
-        client.meta.events.register("before-send.sso", pace)
+    pacer = Pacer(cap=max_rate)
+    client.meta.events.register("before-send.sso", pacer.before_send)
+    client.meta.events.register("needs-retry.sso", pacer.on_response)
     return client
 
 
@@ -344,7 +396,7 @@ def list_grants(
     concurrency: int = DEFAULT_CONCURRENCY,
     max_rate: float | None = None,
     progress: Progress | None = None,
-    client_factory: Callable[..., Any] = make_client,
+    client_factory: Callable[..., Any] | None = None,
 ) -> dict[str, list[Grant]]:
     """Every account × role each session's portal grants, keyed by session name.
 
@@ -358,7 +410,7 @@ def list_grants(
         concurrency=concurrency,
         max_rate=max_rate,
         progress=progress or Progress(),
-        client_factory=client_factory,
+        client_factory=client_factory or make_client,
     )
     try:
         return lister.run()

@@ -1,0 +1,136 @@
+"""`awsswitch list [--json]`: every profile botocore sees, one line each.
+
+Columns: the active marker (`*` = `$AWS_PROFILE`), PROFILE, SHORT (what `asw` and the prompt
+show), KIND (sso, sso-legacy, keys, role, process, other), SESSION, ACCOUNT, ROLE, REGION and
+TOKEN (the SSO token state of the profile's sso-session, `-` for profiles without one).
+Names from the file are shown with non-printable characters escaped (`\\n`, `\\x1b`), so a
+hostile name cannot break the table or the terminal. `--json` prints a list of objects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from awsswitch import environment, profiles
+from awsswitch.commands.configure import display
+from awsswitch.errors import AwsswitchError
+
+COLUMNS = ("PROFILE", "SHORT", "KIND", "SESSION", "ACCOUNT", "ROLE", "REGION", "TOKEN")
+
+
+def _token(profile: profiles.Profile, index: profiles.ProfileIndex, env: Mapping[str, str]) -> Any:
+    from awsswitch.sso import state
+
+    try:
+        return state.profile_token_status(profile, index, env)
+    except AwsswitchError as exc:  # e.g. a source_profile loop: show it, keep listing
+        return exc
+
+
+def _expires(status: Any) -> str | None:
+    when = getattr(status, "expires_at", None)
+    if when is None:
+        return None
+    try:
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when.utcoffset() is not None else str(when)
+    except (AttributeError, ValueError):
+        return str(when)
+
+
+def rows(env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The objects `list --json` prints, in `available_profiles` order."""
+    env = os.environ if env is None else env
+    index = profiles.load_index(env)
+    active = env.get("AWS_PROFILE") or None
+    out: list[dict[str, Any]] = []
+    for p in index.profiles:
+        status = _token(p, index, env)
+        if status is None:
+            token: Any = None
+        elif isinstance(status, AwsswitchError):
+            token = {"state": "error", "error": status.message}
+        else:
+            token = {
+                "state": status.state,
+                "expires_at": _expires(status),
+                "sso_session": status.session,
+                "start_url": status.start_url,
+                "cache_file": status.cache_file,
+            }
+        out.append(
+            {
+                "name": p.name,
+                "short": p.short,
+                "kind": p.kind,
+                "sso_session": p.sso_session,
+                "account_id": p.account_id,
+                "role_name": p.role_name,
+                "region": p.region,
+                "source_profile": p.source_profile,
+                "role_arn": p.role_arn,
+                "in_config": p.in_config,
+                "in_credentials": p.in_credentials,
+                "active": p.name == active,
+                "token": token,
+            }
+        )
+    return out
+
+
+def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    w = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+def table(items: list[dict[str, Any]]) -> str:
+    """The aligned text table for `rows()`."""
+    lines: list[list[str]] = [["", *COLUMNS]]
+    for r in items:
+        token = r["token"]
+        state = "-" if token is None else token["state"]
+        cells = [
+            r["name"],
+            r["short"] if r["short"] != r["name"] else "",
+            r["kind"],
+            r["sso_session"],
+            r["account_id"],
+            r["role_name"],
+            r["region"],
+            state,
+        ]
+        lines.append(["*" if r["active"] else " ", *(display(c) if c else "-" for c in cells)])
+    widths = [max(_width(row[i]) for row in lines) for i in range(len(lines[0]))]
+    out = []
+    for row in lines:
+        padded = [c + " " * (widths[i] - _width(c)) for i, c in enumerate(row)]
+        out.append((padded[0] + " " + "  ".join(padded[1:])).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def run(*, as_json: bool = False, env: Mapping[str, str] | None = None) -> None:
+    env = os.environ if env is None else env
+    items = rows(env)
+    if as_json:
+        sys.stdout.write(json.dumps(items, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not items:
+        print(
+            f"no profiles in {display(environment.config_file(env))} or "
+            f"{display(environment.credentials_file(env))}; create one with "
+            "`awsswitch configure profile NAME`",
+            file=sys.stderr,
+        )
+        return
+    sys.stdout.write(table(items))

@@ -1,0 +1,268 @@
+# awsswitch integration for fish: the switch function, its completion, the prompt segment.
+# Load it with `awsswitch init fish | source` in ~/.config/fish/config.fish. Internals are
+# named __awsswitch_*; the user-facing names are the function (default `asw`),
+# awsswitch_prompt and AWSSWITCH_*. Variables are set with -g, never -U. Safe to source twice.
+
+abbr --erase __AWSSWITCH_CMD__ >/dev/null 2>&1
+complete --erase --command __AWSSWITCH_CMD__
+
+# The switch: run the core, evaluate what it prints only when it succeeds.
+# stdout of the core is shell code and nothing else; its messages go to stderr.
+function __AWSSWITCH_CMD__ --description 'Switch AWS profile (awsswitch)'
+    switch "$argv[1]"
+        case -l --list
+            command __AWSSWITCH_EXE__ list $argv[2..-1]
+            return $status
+    end
+    set -l __awsswitch_code (command __AWSSWITCH_EXE__ _asw fish --cmd=__AWSSWITCH_CMD__ $argv | string collect)
+    set -l __awsswitch_status $pipestatus[1]
+    if builtin test "$__awsswitch_status" -eq 0; and builtin test -n "$__awsswitch_code"
+        builtin eval $__awsswitch_code
+    end
+    return $__awsswitch_status
+end
+
+# ---------------------------------------------------------------------------------------
+# Prompt: awsswitch_prompt prints the segment ("aws:home.poweruser", "~" appended when the
+# SSO token is due for a refresh, "!" when a login is needed), or nothing. Call it from
+# fish_prompt or fish_right_prompt. It runs one process (`date +%s`), and only when the
+# active profile is an SSO profile.
+
+# __awsswitch_epoch DATE: prints the epoch seconds of an ISO 8601 date (2026-11-27T11:23:23Z,
+# +00:00 offsets, fractional seconds, the legacy "UTC" suffix); status 1 when it does not parse.
+function __awsswitch_epoch --argument-names date
+    string match -rq '^(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})[Tt ](?<hh>[0-9]{2}):(?<mi>[0-9]{2}):(?<ss>[0-9]{2})(?:\.[0-9]*)?(?<tz>Z|z|UTC|[+-][0-9]{2}:?[0-9]{2})?$' -- $date
+    or return 1
+    set -l off 0
+    if string match -qr '^[+-]' -- "$tz"
+        set -l t (string replace -a : '' -- $tz)
+        set off (math (string sub -s 2 -l 2 -- $t) '*' 3600 + (string sub -s 4 -l 2 -- $t) '*' 60)
+        string match -q -- '-*' $t; and set off (math -1 '*' $off)
+    end
+    # Days from the civil date (H. Hinnant's algorithm); the year starts in March.
+    set -l mp (math $mo - 3)
+    if builtin test $mo -le 2
+        set y (math $y - 1)
+        set mp (math $mo + 9)
+    end
+    set -l era (math "floor($y / 400)")
+    set -l yoe (math "$y - $era * 400")
+    set -l doy (math "floor((153 * $mp + 2) / 5) + $d - 1")
+    set -l doe (math "$yoe * 365 + floor($yoe / 4) - floor($yoe / 100) + $doy")
+    math "($era * 146097 + $doe - 719468) * 86400 + $hh * 3600 + $mi * 60 + $ss - $off"
+end
+
+# __awsswitch_token_state FILE: prints fresh (more than 15 minutes left), refresh (15
+# minutes or less, or expired, but refreshable) or login (anything else).
+function __awsswitch_token_state --argument-names file
+    if not builtin test -f "$file" -a -r "$file"
+        echo login
+        return 0
+    end
+    set -l json (string collect < $file)
+    if not string match -rq '"accessToken"\s*:\s*"[^"]' -- $json
+        echo login
+        return 0
+    end
+    set -l exp (__awsswitch_epoch (string match -rg '"expiresAt"\s*:\s*"([^"]*)"' -- $json))
+    if builtin test -z "$exp"
+        echo login
+        return 0
+    end
+    set -l now (command date +%s)
+    if builtin test (math $exp - $now) -gt 900
+        echo fresh
+        return 0
+    end
+    for key in refreshToken clientId clientSecret
+        if not string match -rq '"'$key'"\s*:\s*"[^"]' -- $json
+            echo login
+            return 0
+        end
+    end
+    set -l reg (__awsswitch_epoch (string match -rg '"registrationExpiresAt"\s*:\s*"([^"]*)"' -- $json))
+    if builtin test -n "$reg"; and builtin test $reg -gt $now
+        echo refresh
+    else
+        echo login
+    end
+end
+
+function awsswitch_prompt --description 'awsswitch prompt segment: aws:NAME (~ refresh due, ! login needed)'
+    builtin test -n "$AWS_PROFILE"; or return 0
+    if builtin test "$AWS_PROFILE" != "$AWSSWITCH_PROFILE"
+        # Set by hand (or by another tool): show it as it is, without a token state.
+        builtin printf 'aws:%s' "$AWS_PROFILE"
+        return 0
+    end
+    set -l name "$AWSSWITCH_SHORT"
+    builtin test -n "$name"; or set name "$AWS_PROFILE"
+    set -l mark ''
+    if builtin test -n "$AWSSWITCH_TOKEN_FILE"
+        switch (__awsswitch_token_state "$AWSSWITCH_TOKEN_FILE")
+            case refresh
+                set mark '~'
+            case login
+                set mark '!'
+        end
+    end
+    builtin printf 'aws:%s%s' "$name" "$mark"
+end
+
+# Hands a status back to the next command (fish has no other way to set $status).
+function __awsswitch_return
+    return $argv[1]
+end
+
+# @if prompt
+# --prompt: wrap the current fish_prompt once; the wrapped prompt still sees $status.
+if not functions -q __awsswitch_orig_fish_prompt
+    if functions -q fish_prompt
+        functions -c fish_prompt __awsswitch_orig_fish_prompt
+    else
+        function __awsswitch_orig_fish_prompt
+            builtin printf '%s> ' (prompt_pwd)
+        end
+    end
+    function fish_prompt --description 'awsswitch segment, then the previous fish_prompt'
+        set -l __awsswitch_last $status
+        set -l __awsswitch_segment (awsswitch_prompt)
+        if builtin test -n "$__awsswitch_segment"
+            builtin printf '(%s) ' "$__awsswitch_segment"
+        end
+        __awsswitch_return $__awsswitch_last
+        __awsswitch_orig_fish_prompt
+    end
+end
+# @endif
+
+# ---------------------------------------------------------------------------------------
+# Completion of profile names, without starting Python: read the names file that the core
+# keeps in the cache folder when it is newer than the config files, else parse the
+# [profile X] / [default] sections and the credentials file's [X] sections in the shell.
+
+# __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
+function __awsswitch_names_fresh --argument-names file spec
+    set -l p (string sub -s 2 -- $spec)
+    switch (string sub -l 1 -- $spec)
+        case +
+            builtin test -e "$p" -a "$file" -nt "$p"
+        case -
+            not builtin test -e "$p"
+        case '*'
+            return 1
+    end
+end
+
+# __awsswitch_names KIND: prints profile names (full and short) for KIND=profiles,
+# sso-session names for KIND=sessions, one per line.
+function __awsswitch_names --argument-names kind
+    builtin test -n "$kind"; or set kind profiles
+    set -l cache "$AWSSWITCH_CACHE_DIR"
+    if builtin test -z "$cache"
+        set cache "$XDG_CACHE_HOME"
+        builtin test -n "$cache"; or set cache "$HOME/.cache"
+        set cache "$cache/awsswitch"
+    end
+    set -l file "$cache/names"
+    if builtin test -f "$file" -a -r "$file"
+        set -l lines (string split \n < $file)
+        # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then
+        # the two resolved paths, each prefixed with + (existed when written) or - (did not).
+        if builtin test (count $lines) -ge 6
+            and builtin test "$lines[1]" = "awsswitch-names 1"
+            and builtin test "$lines[2]" = "$AWS_CONFIG_FILE"
+            and builtin test "$lines[3]" = "$AWS_SHARED_CREDENTIALS_FILE"
+            and builtin test "$lines[4]" = "$HOME"
+            and __awsswitch_names_fresh $file $lines[5]
+            and __awsswitch_names_fresh $file $lines[6]
+            if builtin test "$kind" = sessions
+                string replace -rf '^S' '' -- $lines[7..-1]
+            else
+                string replace -rf '^[ps]' '' -- $lines[7..-1]
+            end
+            return 0
+        end
+    end
+    __awsswitch_names_parse $kind
+end
+
+# The in-shell parser: botocore's section rules for the common cases (names that need
+# shell-style quoting beyond "..." are left to the names file).
+function __awsswitch_names_parse --argument-names kind
+    set -l config "$AWS_CONFIG_FILE"
+    builtin test -n "$config"; or set config "$HOME/.aws/config"
+    set -l creds "$AWS_SHARED_CREDENTIALS_FILE"
+    builtin test -n "$creds"; or set creds "$HOME/.aws/credentials"
+    # botocore expands a leading ~ (against HOME) in both variables.
+    set config (string replace -r '^~/' "$HOME/" -- $config)
+    set creds (string replace -r '^~/' "$HOME/" -- $creds)
+    set -l word '\s+(?:"([^"\\\\]*)"|\'([^\']*)\'|([^\s"\'\\\\]+))\s*\].*$'
+    set -l full
+    if builtin test -f "$config" -a -r "$config"
+        set -l heads (string match -r '^\s*\[.*\].*$' < $config | string trim)
+        if builtin test "$kind" = sessions
+            string replace -rf '^\[sso-session'$word '$1$2$3' -- $heads | path sort -u
+            return 0
+        end
+        set full (string match -r '^\[default\][^\]]*$' -- $heads | string replace -r '^\[default\].*' default)
+        set -a full (string replace -rf '^\[profile'$word '$1$2$3' -- $heads)
+    else if builtin test "$kind" = sessions
+        return 0
+    end
+    if builtin test -f "$creds" -a -r "$creds"
+        set -a full (string match -r '^\s*\[.*\].*$' < $creds | string trim | string replace -rf '^\[(.*)\][^\]]*$' '$1' | string match -v DEFAULT)
+    end
+    set full (string match -v '' -- $full | path sort -u)
+    builtin test (count $full) -gt 0; or return 0
+    printf '%s\n' $full
+    # Short names: without the first dot-component when 3+ components and still unique.
+    set -l cands (string replace -rf '^[^.]*\.([^.]*\..*)$' '$1' -- $full | path sort)
+    set -l prev ''
+    set -l dup 0
+    for c in $cands ''
+        if builtin test "$c" = "$prev"
+            set dup 1
+            continue
+        end
+        if builtin test -n "$prev" -a $dup -eq 0; and not contains -- $prev $full
+            printf '%s\n' $prev
+        end
+        set prev $c
+        set dup 0
+    end
+end
+
+# Regions offered after -r/--region (a static list: no network, no process).
+function __awsswitch_regions
+    printf '%s\n' us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1 \
+        ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 \
+        ap-southeast-5 ap-northeast-1 ap-northeast-2 ap-northeast-3 ca-central-1 ca-west-1 \
+        eu-central-1 eu-central-2 eu-west-1 eu-west-2 eu-west-3 eu-south-1 eu-south-2 \
+        eu-north-1 il-central-1 me-south-1 me-central-1 mx-central-1 sa-east-1 \
+        us-gov-east-1 us-gov-west-1 cn-north-1 cn-northwest-1
+end
+
+complete --command __AWSSWITCH_CMD__ --no-files --arguments '(__awsswitch_names profiles)'
+complete --command __AWSSWITCH_CMD__ --arguments - --description 'Previous profile'
+complete --command __AWSSWITCH_CMD__ --short-option u --long-option unset --description 'Leave every profile'
+complete --command __AWSSWITCH_CMD__ --short-option r --long-option region --exclusive --arguments '(__awsswitch_regions)' --description 'Region override'
+complete --command __AWSSWITCH_CMD__ --long-option no-login --description 'Switch without touching the SSO token'
+complete --command __AWSSWITCH_CMD__ --short-option l --long-option list --description 'List profiles (awsswitch list)'
+complete --command __AWSSWITCH_CMD__ --short-option h --long-option help --description 'Show help'
+
+# ---------------------------------------------------------------------------------------
+# Aliases (--aliases): one function per profile, skipped when the name is already a
+# command, builtin or function that awsswitch did not define.
+function __awsswitch_alias --argument-names name
+    set -l args $argv[2..-1]
+    if type -q -- $name
+        contains -- $name $__awsswitch_alias_names; or return 0
+    end
+    function $name --inherit-variable args --description 'awsswitch alias'
+        __AWSSWITCH_CMD__ $args $argv
+    end
+    contains -- $name $__awsswitch_alias_names; or set -g __awsswitch_alias_names $__awsswitch_alias_names $name
+end
+# @aliases
+true
