@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -78,6 +79,10 @@ def write_config(path: Path, size: int) -> ConfigFixture:
     assert count == size, (count, size)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(lines), encoding="utf-8")
+    # A user's config is old: a file written moments ago may be kept out of an index cache on
+    # purpose (same-timestamp-tick races), which would make every "warm" run a cold one.
+    old = time.time() - 3600
+    os.utime(path, (old, old))
     last = locs[-1]
     t1 = profile_name(last, n_accounts, "PowerUser")
     t2 = profile_name(last, max(1, n_accounts - 1), "ReadOnly")

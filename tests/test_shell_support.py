@@ -234,7 +234,7 @@ def spawn(sandbox: Sandbox, shell: str, init: str, *, env: dict[str, str] | None
     )
     setup = {
         "bash": f"PS1='{PROMPT_MARK} '; bind 'set show-all-if-ambiguous on'; "
-        "bind 'set bell-style none'",
+        "bind 'set bell-style none'; bind 'set enable-bracketed-paste off'",
         "zsh": f"PROMPT='{PROMPT_MARK} '; autoload -Uz compinit; compinit -u -D; "
         "unsetopt beep; setopt no_always_last_prompt",
         "fish": f"function fish_prompt; echo -n '{PROMPT_MARK} '; end; "
@@ -248,15 +248,16 @@ def spawn(sandbox: Sandbox, shell: str, init: str, *, env: dict[str, str] | None
 
 def expect_prompt(child) -> None:
     """Wait for a fresh prompt (the echo of the typed line may contain the mark too)."""
-    child.sendline("echo __SYNC__")
-    child.expect(r"\r\n__SYNC__\r\n")
+    # The typed line reads __SY""NC__, so only the command's output matches.
+    child.sendline('echo __SY""NC__')
+    child.expect_exact("__SYNC__")
     child.expect_exact(PROMPT_MARK)
 
 
 def shell_value(child, expr: str) -> str:
     """The value of a variable as the interactive shell sees it."""
-    child.sendline(f'echo "<<{expr}>>"')
-    child.expect(r"\r\n<<(.*?)>>\r\n")
+    child.sendline(f'echo "<""<{expr}>"">"')
+    child.expect(r"<<(.*?)>>")
     value = child.match.group(1)
     child.expect_exact(PROMPT_MARK)
     return value

@@ -471,3 +471,21 @@ def test_aws_cli_v2_lists_and_reads_the_generated_profiles(
     )
     assert creds.returncode == 0, creds.stderr
     assert json.loads(creds.stdout)["AccessKeyId"].startswith("ASIA")
+
+
+def test_progress_on_a_terminal_and_ctrl_c_writes_nothing(sandbox: Sandbox, org: StandIn) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    org.accounts = [
+        Account(f"{100000000000 + i:012d}", f"acct{i}", None, ("Admin",)) for i in range(300)
+    ]
+    org.latency = 0.02
+    before = sandbox.config.read_bytes()
+    argv = ["-m", "awsswitch", "sync", HOME, "--concurrency", "1"]
+    child = pexpect.spawn(sys.executable, argv, env=sandbox.env, encoding="utf-8", timeout=60)
+    child.expect(r"listing roles: \d+/300 accounts, \d+ roles")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in child.before
+    assert sandbox.config.read_bytes() == before

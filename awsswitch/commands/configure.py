@@ -61,7 +61,11 @@ def ask(
         prompt = f"{label} [{display(current)}]: " if current else f"{label}: "
         sys.stderr.write(prompt)
         sys.stderr.flush()
-        line = sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")  # leave the prompt's line before the exit (130)
+            raise
         if not line:
             sys.stderr.write("\n")
             raise AwsswitchError("no answer (end of input); nothing was changed")

@@ -11,7 +11,7 @@ from awsswitch.sso import state
 from awsswitch.sso.state import SsoTarget
 
 # Set by the `asw` core next to AWS_PROFILE, so `status` can tell its switch from a hand export.
-MARKER_VARS = ("AWSSWITCH_PROFILE", "AWSSWITCH_ACTIVE")
+MARKER_VAR = "AWSSWITCH_PROFILE"
 
 
 def display_path(path: str, env: Mapping[str, str]) -> str:
@@ -65,7 +65,7 @@ def active_profile(env: Mapping[str, str], index: ProfileIndex) -> Active:
             "not the profile (`asw` clears them)"
         )
     if profile:
-        if any(env.get(v) == profile for v in MARKER_VARS):
+        if env.get(MARKER_VAR) == profile:
             why = "$AWS_PROFILE, set by awsswitch (asw)"
         else:
             why = "$AWS_PROFILE, set by hand (not by asw)"

@@ -292,9 +292,8 @@ class _Lister:
                         f"the portal rejected the token of sso-session {spec.name}: log in "
                         f"again with `awsswitch login --sso-session {spec.name} --force`"
                     ) from None
-                raise AwsswitchError(
-                    f"sso-session {spec.name}: {operation} failed: {exc}"
-                ) from None
+                api = "".join(w.title() for w in operation.split("_"))
+                raise AwsswitchError(f"sso-session {spec.name}: {api} failed: {exc}") from None
             except BotoCoreError as exc:
                 raise AwsswitchError(
                     f"sso-session {spec.name}: cannot reach the portal ({exc})"
