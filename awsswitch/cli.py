@@ -91,7 +91,16 @@ def configure_sso_session(
                      "[default: sso:account:access]."),
     ] = None,
 ) -> None:
-    """Create or update [sso-session NAME]; prompts for what is missing on a terminal."""
+    """Create or update [sso-session NAME]; prompts for what is missing on a terminal.
+
+    Off a terminal, --start-url and --region are required for a new session.
+    Only the lines that change are rewritten; the file is replaced atomically.
+
+    \b
+    Example:
+      awsswitch configure sso-session awssso.home \\
+        --start-url https://d-1234567890.awsapps.com/start --region eu-west-1
+    """
     from awsswitch.commands import configure
 
     configure.sso_session(name, start_url=start_url, region=region, scopes=scopes)
@@ -117,7 +126,16 @@ def configure_profile(
         Optional[str], typer.Option("--output", help="Default output format (json, text, …).")
     ] = None,
 ) -> None:
-    """Create or update [profile NAME]; prompts for what is missing on a terminal."""
+    """Create or update [profile NAME]; prompts for what is missing on a terminal.
+
+    A new profile needs --sso-session, --account-id and --role-name (asked for on a
+    terminal); an existing one gets just the values given.
+
+    \b
+    Example:
+      awsswitch configure profile awsprofile.home.poweruser --sso-session awssso.home \\
+        --account-id 123412341234 --role-name PowerUserAccess --region eu-west-1
+    """
     from awsswitch.commands import configure
 
     configure.profile(
@@ -134,7 +152,11 @@ def configure_profile(
 def list_(
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """List every profile: name, short name, kind, session, account, role, region, token."""
+    """List every profile: name, short name, kind, session, account, role, region, token.
+
+    `*` marks $AWS_PROFILE. KIND is sso, sso-legacy, keys, role, process or other; TOKEN is
+    the SSO token state of the profile's session (fresh, refreshable, login-needed, or -).
+    """
     from awsswitch.commands import list_profiles
 
     list_profiles.run(as_json=json_)
@@ -198,8 +220,11 @@ def sync(
     sessions: Annotated[list[str], typer.Argument(help="sso-session name(s) to sync.")],
     template: Annotated[
         Optional[str],
-        typer.Option("--template", help="Profile name template "
-                     "[default: awsprofile.{location}.{account_name}.{role_name}]."),
+        typer.Option(
+            "--template",
+            help="Profile name template "
+            "[default: awsprofile.{location}.{account_name}.{role_name}].",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print a diff of the config; write nothing.")
@@ -216,8 +241,12 @@ def sync(
     ] = 8,
     max_rate: Annotated[
         Optional[float],
-        typer.Option("--max-rate", min=0.1, help="Cap portal requests per second and session "
-                     "[default: adapt to throttling]."),
+        typer.Option(
+            "--max-rate",
+            min=0.1,
+            help="Most portal requests per second per session "
+            "[default: none; starts at 20/s, adapts to throttling].",
+        ),
     ] = None,
 ) -> None:
     """Generate a native sso_session profile for every account and role the portal grants.
@@ -226,8 +255,16 @@ def sync(
     """
     from awsswitch.commands import sync as sync_cmd
 
-    sync_cmd.run(sessions, template=template, dry_run=dry_run, prune=prune, region=region,
-                 yes=yes, concurrency=concurrency, max_rate=max_rate)
+    sync_cmd.run(
+        sessions,
+        template=template,
+        dry_run=dry_run,
+        prune=prune,
+        region=region,
+        yes=yes,
+        concurrency=concurrency,
+        max_rate=max_rate,
+    )
 
 
 @app.command()

@@ -158,10 +158,17 @@ def render(opts: InitOptions) -> str:
 
 def main(args: list[str]) -> int:
     try:
-        code = render(parse(args))
+        opts = parse(args)
+        code = render(opts)
     except AwsswitchError as exc:
         sys.stderr.write(f"awsswitch init: {exc.message}\n")
         return exc.exit_code
     sys.stdout.buffer.write(code.encode("utf-8", "surrogateescape"))
     sys.stdout.flush()
+    if not opts.aliases:  # --aliases has just parsed the config and refreshed them
+        # A new shell after a config change: bring the completion names up to date (a few
+        # stat calls when they already are).
+        from awsswitch.shells import names
+
+        names.refresh(os.environ)
     return 0

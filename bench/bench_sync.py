@@ -92,11 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--roles", type=int, default=3)
     p.add_argument("--latency-ms", type=float, default=20.0)
     p.add_argument("--no-serial", action="store_true", help="skip the --concurrency 1 run")
+    p.add_argument(
+        "--throttle-rps",
+        type=float,
+        help="make the stand-in answer 429 above this many calls per second (e.g. 20, as AWS)",
+    )
     args = p.parse_args(argv)
 
     results: list[dict[str, Any]] = []
     accounts = generate_accounts(args.accounts, args.roles)
-    with StandIn(accounts, latency=args.latency_ms / 1000.0) as standin:
+    latency = args.latency_ms / 1000.0
+    with StandIn(accounts, latency=latency, throttle_rps=args.throttle_rps) as standin:
         runs: list[tuple[str, list[str], bool]] = [
             (f"first sync, default concurrency ({DEFAULT_CONCURRENCY})", [], True),
             ("re-run, nothing changes", [], False),
@@ -120,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "accounts": args.accounts,
         "roles_per_account": args.roles,
         "latency_ms": args.latency_ms,
+        "throttle_rps": args.throttle_rps,
         "default_concurrency": DEFAULT_CONCURRENCY,
         "results": results,
         "budget_s": BUDGET_S,

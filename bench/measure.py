@@ -27,6 +27,8 @@ class Sample:
     times: list[float] = field(default_factory=list)
     error: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # `python3 -c pass` timed right before each run (same load, same moment): the ratio's floor.
+    floor: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,11 +74,26 @@ def time_command(
     check: Callable[[subprocess.CompletedProcess[bytes]], str | None] | None = None,
     cwd: str | os.PathLike[str] | None = None,
     timeout: float = 120,
+    floor: Sequence[str] | None = ("python3", "-c", "pass"),
 ) -> Sample:
     """Run `argv` warmup+runs times; `before` runs untimed before each run (e.g. clear a cache).
-    `check` returns an error message for a bad result; a failing run stops the measurement."""
+    `check` returns an error message for a bad result; a failing run stops the measurement.
+    `floor` (default `python3 -c pass`) is timed just before each run, interleaved, so that a
+    ratio divides by a floor measured under the same load as the figure."""
     sample = Sample()
     for i in range(warmup + runs):
+        if floor is not None:
+            f0 = time.perf_counter()
+            subprocess.run(
+                list(floor),
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                cwd=cwd,
+                timeout=timeout,
+            )
+            if i >= warmup:
+                sample.floor.append(time.perf_counter() - f0)
         if before is not None:
             before()
         t0 = time.perf_counter()
@@ -266,4 +283,6 @@ def run_shell_script(
 
 
 def drop_warmup(sample: Sample, n: int) -> Sample:
-    return Sample(times=sample.times[n:], error=sample.error, extra=sample.extra)
+    return Sample(
+        times=sample.times[n:], error=sample.error, extra=sample.extra, floor=sample.floor[n:]
+    )

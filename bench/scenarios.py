@@ -77,6 +77,9 @@ class Ctx:
         if sample.ok:
             for k, v in sample.stats_ms().items():
                 setattr(row, k, v)
+            if base_ms is None and sample.floor:
+                base_ms = Sample(times=sample.floor).median * 1000
+                row.extra["floor_ms"] = round(base_ms, 3)
             row.ratio = self.ratio(row.median_ms, base_ms)
         else:
             row.status = NA
@@ -151,7 +154,9 @@ def awsswitch_argv(*args: str) -> list[str]:
 @guarded
 def baseline(ctx: Ctx) -> None:
     env = ctx.env()
-    ctx.bare = measure.time_command(["python3", "-c", "pass"], env, runs=ctx.n(40, 15), warmup=5)
+    ctx.bare = measure.time_command(
+        ["python3", "-c", "pass"], env, runs=ctx.n(40, 15), warmup=5, floor=None
+    )
     ctx.add(
         ctx.row_from(
             ctx.bare,
@@ -161,7 +166,7 @@ def baseline(ctx: Ctx) -> None:
             command="python3 -c pass",
         )
     )
-    if Path(sys.executable).resolve() != Path(ctx.bh.bin / "python3").resolve():
+    if Path(sys.executable).resolve() != ctx.bh.python.resolve():
         s = measure.time_command([sys.executable, "-c", "pass"], env, runs=ctx.n(20, 8))
         ctx.add(
             ctx.row_from(
@@ -176,14 +181,16 @@ def baseline(ctx: Ctx) -> None:
 
 
 def _bare_again(ctx: Ctx) -> None:
-    """Measure the floor again at the end: drift between the two is reported, and the ratio uses
-    both halves so a slow start or end of the run does not skew every ratio."""
-    again = measure.time_command(["python3", "-c", "pass"], ctx.env(), runs=ctx.n(40, 15))
+    """Measure the floor again at the end and report the drift (each ratio divides by a floor
+    timed next to its own figure, so drift does not skew ratios)."""
+    again = measure.time_command(
+        ["python3", "-c", "pass"], ctx.env(), runs=ctx.n(40, 15), floor=None
+    )
     if ctx.bare and again.ok:
         first = ctx.bare.median * 1000
         ctx.notes.append(
             f"`python3 -c pass` median at the start {first:.2f} ms, at the end "
-            f"{again.median * 1000:.2f} ms (ratios use the start figure)."
+            f"{again.median * 1000:.2f} ms."
         )
 
 
@@ -363,10 +370,12 @@ def _asw_budget(row: Row, size: int, mode: str) -> None:
 
 @guarded
 def asw_shells(ctx: Ctx) -> None:
+    """`asw NAME` in real shells. Each switch is preceded by a `python3 -c pass` timed the same
+    way from the same shell, so every row has a floor measured under the same load."""
     runs, warm = ctx.n(16, 6), 2
+    py = "command python3 -c pass"
     for shell in sc.SHELLS:
         script = [sc.prelude(shell), sc.init(shell)]
-        script.append(sc.loop(shell, runs + warm, sc.timed(shell, "py", "command python3 -c pass")))
         for size in ctx.sizes:
             fx = ctx.bh.configs[size]
             a, b = fx.short_targets
@@ -375,7 +384,9 @@ def asw_shells(ctx: Ctx) -> None:
                 pre = sc.rm_rf(shell, "AWSSWITCH_CACHE_DIR") if mode == "cold" else ""
                 label = f"{mode}-{size}"
                 body = "".join(
-                    pre + sc.timed(shell, label, f"asw {sc.q(shell, t)} >/dev/null 2>>$BENCH_ERR")
+                    sc.timed(shell, f"py-{label}", py)
+                    + pre
+                    + sc.timed(shell, label, f"asw {sc.q(shell, t)} >/dev/null 2>>$BENCH_ERR")
                     for t in (a, b)
                 )
                 n_loops = (runs + warm + 1) // 2
@@ -386,17 +397,23 @@ def asw_shells(ctx: Ctx) -> None:
         (ctx.work / "stderr.txt").unlink(missing_ok=True)
         res = measure.run_shell_script(shell, "".join(script), ctx.env(), ctx.work)
         fail = _script_failure(res, ctx)
-        py = res.samples.get("py")
-        py_ms = measure.drop_warmup(py, warm).median * 1000 if py and len(py.times) > warm else None
-        if py_ms:
+        floors = [
+            t
+            for k, v in res.samples.items()
+            if k.startswith("py-")
+            for t in measure.drop_warmup(v, warm).times
+        ]
+        if floors:
+            py_ms = Sample(times=floors).median * 1000
             ctx.add(
                 Row(
                     id=f"asw.{shell}.python",
                     group="asw",
-                    what=f"`python3 -c pass` timed inside {shell} (floor for this shell's ratios)",
-                    command=f"{shell}: command python3 -c pass",
+                    what=f"`python3 -c pass` timed inside {shell} (this shell's floor)",
+                    command=f"{shell}: command python3 -c pass, before each switch",
                     median_ms=round(py_ms, 3),
-                    ratio=ctx.ratio(py_ms),
+                    n=len(floors),
+                    note="each row below divides by the floor timed next to it",
                 )
             )
         checks = dict(c.split(" ", 1) if " " in c else (c, "") for c in res.checks)
@@ -413,11 +430,13 @@ def asw_shells(ctx: Ctx) -> None:
                     )
                     continue
                 s = measure.drop_warmup(sample, warm)
+                floor = res.samples.get(f"py-{label}")
+                if floor:
+                    s.floor = measure.drop_warmup(floor, warm).times
                 if checks.get(label) != fx.targets[1]:
                     s.error = f"AWS_PROFILE after the loop is {checks.get(label)!r}"
                 row = ctx.row_from(
                     s,
-                    base_ms=py_ms,
                     id=row_id,
                     group="asw",
                     what=what,
@@ -744,6 +763,12 @@ def prompt(ctx: Ctx) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # TAB completion
+#
+# Two states: "warm" = the core has run once with this config (it leaves a names file in the cache
+# folder that the completion reads), "cold" = no cache at all (first TAB after installing, or after
+# the config changed and before the next switch): the completion parses the config in the shell.
+
+TAB_STATES = ("warm", "cold")
 
 
 @guarded
@@ -751,10 +776,25 @@ def tab(ctx: Ctx) -> None:
     sizes = [s for s in ctx.sizes if s >= 1000] or list(ctx.sizes)
     for size in sizes:
         fx = ctx.bh.configs[size]
-        for shell in sc.SHELLS:
-            _tab_pty(ctx, shell, fx)
-        _tab_bash_loop(ctx, fx)
-        _tab_fish_loop(ctx, fx)
+        for state in TAB_STATES:
+            for shell in sc.SHELLS:
+                _tab_prepare(ctx, fx, state)
+                _tab_pty(ctx, shell, fx, state)
+            _tab_prepare(ctx, fx, state)
+            _tab_bash_loop(ctx, fx, state)
+            _tab_prepare(ctx, fx, state)
+            _tab_fish_loop(ctx, fx, state)
+    ctx.bh.clear_index_cache()
+
+
+def _tab_prepare(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
+    ctx.bh.clear_index_cache()
+    if state == "warm":
+        subprocess.run(
+            awsswitch_argv("_asw", "bash", fx.short_targets[0]),
+            env=ctx.env(fx.size),
+            capture_output=True,
+        )
 
 
 def _tab_budget(row: Row, size: int, python_execs: int | None) -> None:
@@ -763,6 +803,11 @@ def _tab_budget(row: Row, size: int, python_execs: int | None) -> None:
         return
     ok = row.median_ms <= BUDGET_TAB_MS and (python_execs in (0, None))
     row.status = MET if ok else MISSED
+
+
+def _tab_what(kind: str, fx: fixtures.ConfigFixture, state: str) -> str:
+    cache = "names cached by a previous switch" if state == "warm" else "no cache"
+    return f"{kind}, {fx.size:,} profiles, {cache}"
 
 
 def _pty_setup(ctx: Ctx, shell: str, tag: str) -> tuple[list[str], dict[str, str]]:
@@ -798,31 +843,28 @@ def _pty_setup(ctx: Ctx, shell: str, tag: str) -> tuple[list[str], dict[str, str
 
 
 FLOOR_FILE = "tabfloor-abcdefgh-zzzz"
+PTY_TAB_TIMEOUT = 20.0
 
 
-def _pty_tabs(
-    child: object, typed: str, echo_tail: str, expect: str, n: int, prompt: str
-) -> list[float]:
-    """Type `typed`, press TAB, time until `expect` appears, Ctrl-C; `n` times."""
-    times = []
-    for _ in range(n):
-        child.send(typed)  # type: ignore[attr-defined]
-        child.expect_exact(echo_tail)  # type: ignore[attr-defined]
-        t0 = time.perf_counter()
-        child.send("\t")  # type: ignore[attr-defined]
-        child.expect_exact(expect, timeout=10)  # type: ignore[attr-defined]
-        times.append(time.perf_counter() - t0)
-        child.send("\x03")  # type: ignore[attr-defined]
-        child.expect_exact(prompt)  # type: ignore[attr-defined]
-    return times
+def _pty_tab(child: object, typed: str, echo_tail: str, expect: str, prompt: str) -> float:
+    """Type `typed`, press TAB, time until `expect` appears on the screen, then Ctrl-C."""
+    child.send(typed)  # type: ignore[attr-defined]
+    child.expect_exact(echo_tail)  # type: ignore[attr-defined]
+    t0 = time.perf_counter()
+    child.send("\t")  # type: ignore[attr-defined]
+    child.expect_exact(expect, timeout=PTY_TAB_TIMEOUT)  # type: ignore[attr-defined]
+    dt = time.perf_counter() - t0
+    child.send("\x03")  # type: ignore[attr-defined]
+    child.expect_exact(prompt)  # type: ignore[attr-defined]
+    return dt
 
 
-def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture) -> None:
+def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> None:
     """A real TAB in an interactive shell on a pty: the time from the key to the completed word
     on the screen. The same session also completes a file name (the pty floor: what any TAB
-    costs in that shell), and a second, strace'd session counts the processes per TAB."""
-    row_id = f"tab.{shell}.{fx.size}"
-    what = f"TAB on `asw {fx.tab_prefix}` in interactive {shell} (pty), {fx.size:,} profiles"
+    costs in that shell); a second, strace'd session counts the processes per TAB."""
+    row_id = f"tab.{shell}.{fx.size}.{state}"
+    what = _tab_what(f"TAB after `asw {fx.tab_prefix}`, interactive {shell} on a pty", fx, state)
     try:
         import pexpect
     except ImportError:
@@ -834,21 +876,21 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture) -> None:
             Row(id=row_id, group="tab", what=what, status=NA, note=f"not available yet: {missing}")
         )
         return
-    runs, warm = ctx.n(25, 8), 3
-    argv, env = _pty_setup(ctx, shell, str(fx.size))
+    argv, env = _pty_setup(ctx, shell, f"{fx.size}-{state}")
     env["AWS_CONFIG_FILE"] = str(fx.path)
-    cwd = ctx.work / f"pty-{shell}-{fx.size}"
+    cwd = ctx.work / f"pty-{shell}-{fx.size}-{state}"
     (cwd / FLOOR_FILE).touch()
-    trace = ctx.work / f"strace-tab-{shell}-{fx.size}.txt"
+    trace = ctx.work / f"strace-tab-{shell}-{fx.size}-{state}.txt"
     trace.unlink(missing_ok=True)
     use_strace = measure.strace_path() is not None
-    prompt_re = "BENCHPS> "
-    asw_case = (f"asw {fx.tab_prefix}", fx.tab_prefix[-10:], "user")
-    floor_case = (f": {FLOOR_FILE[:13]}", FLOOR_FILE[5:13], "zzzz")
+    prompt = "BENCHPS> "
+    asw_case = (f"asw {fx.tab_prefix}", fx.tab_prefix[-10:], "user", prompt)
+    floor_case = (f": {FLOOR_FILE[:13]}", FLOOR_FILE[5:13], "zzzz", prompt)
     times: list[float] = []
     floor: list[float] = []
     first: float | None = None
     error: str | None = None
+    n_traced = 3
     for traced in (False, True) if use_strace else (False,):
         full = measure.strace_command(argv, trace) if traced else argv
         child = pexpect.spawn(
@@ -862,21 +904,28 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture) -> None:
         )
         child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
         try:
-            child.expect_exact(prompt_re, timeout=30)
+            child.expect_exact(prompt, timeout=30)
             if traced:
                 child.sendline(f"{sc.TRUE} {measure.MARK_START}")
-                child.expect_exact(prompt_re)
-                _pty_tabs(child, *asw_case, 5, prompt_re)
+                child.expect_exact(prompt)
+                for _ in range(n_traced):
+                    _pty_tab(child, *asw_case)
                 child.sendline(f"{sc.TRUE} {measure.MARK_END}")
-                child.expect_exact(prompt_re)
+                child.expect_exact(prompt)
             else:
-                got = _pty_tabs(child, *asw_case, runs + warm, prompt_re)
-                first, times = got[0], got[warm:]
-                floor = _pty_tabs(child, *floor_case, runs + warm, prompt_re)[warm:]
+                first = _pty_tab(child, *asw_case)
+                # Slow completions get fewer runs: the bench must finish in minutes.
+                runs = ctx.n(25, 8) if first < 0.3 else (4 if first < 3 else 1)
+                n_traced = min(n_traced, runs)
+                for i in range(runs + (1 if runs > 1 else 0)):
+                    dt = _pty_tab(child, *asw_case)
+                    if i > 0 or runs == 1:
+                        times.append(dt)
+                floor = [_pty_tab(child, *floor_case) for _ in range(ctx.n(12, 5))]
         except (pexpect.TIMEOUT, pexpect.EOF) as exc:
             error = (
-                f"no completion within 10 s ({type(exc).__name__}); screen: "
-                f"{(child.before or '')[-200:]!r}"
+                f"no completion within {PTY_TAB_TIMEOUT:g} s ({type(exc).__name__}); screen: "
+                f"{(child.before or '')[-160:]!r}"
             )
         finally:
             child.sendline("exit")
@@ -894,29 +943,41 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture) -> None:
     row.ratio = None
     counted = measure.parse_strace(trace) if use_strace and trace.exists() else None
     py = None
+    notes = []
     if counted is not None and not error:
         py = counted.python_execs()
-        per = counted.forks / 5
-        row.extra.update({"procs_per_tab": per, "python_per_tab": py / 5, "execs": counted.execs})
-        row.note = f"{per:g} processes per TAB" + (
-            f" ({', '.join(sorted(set(counted.execs)))})" if counted.execs else ""
+        per = counted.forks / n_traced
+        row.extra.update(
+            {"procs_per_tab": per, "python_per_tab": py / n_traced, "execs": counted.execs}
+        )
+        notes.append(
+            f"{per:g} processes per TAB"
+            + (f" ({', '.join(sorted(set(counted.execs)))})" if counted.execs else "")
         )
     if first is not None:
-        row.note = (row.note + "; " if row.note else "") + f"first TAB {first * 1000:.1f} ms"
+        notes.append(f"first TAB {first * 1000:.1f} ms")
         row.extra["first_ms"] = round(first * 1000, 3)
     if floor:
         f_ms = Sample(times=floor).median * 1000
-        row.note += f"; pty floor (TAB on a file name) {f_ms:.1f} ms"
+        notes.append(f"pty floor (TAB on a file name) {f_ms:.1f} ms")
         row.extra["floor_ms"] = round(f_ms, 3)
+    row.note = "; ".join([*notes, *([row.note] if row.note else [])])
+    if error and first is None:
+        row.status = MISSED if "TIMEOUT" in error else NA
     _tab_budget(row, fx.size, py)
     ctx.add(row)
 
 
-def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture) -> None:
-    runs = ctx.n(200, 50)
-    row_id = f"tab.bash-fn.{fx.size}"
-    what = f"bash completion function called in-shell, {fx.size:,} profiles"
-    script = (
+def _calibrated(ctx: Ctx, seconds: float, budget_s: float = 3.0) -> int:
+    """How many in-shell iterations fit in `budget_s` when one takes `seconds`."""
+    if seconds <= 0:
+        return ctx.n(200, 50)
+    return max(1, min(ctx.n(200, 50), int(budget_s / seconds)))
+
+
+def _bash_tab_script(fx: fixtures.ConfigFixture, runs: int, marks: bool) -> str:
+    call = f"__tab {sc.q('bash', fx.tab_prefix)}"
+    return (
         sc.prelude("bash")
         + sc.init("bash")
         + sc.setenv("bash", "AWS_CONFIG_FILE", str(fx.path))
@@ -927,28 +988,41 @@ def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture) -> None:
         + "__f=${__spec##*-F }; __f=${__f%% *}\n"
         + '__tab() { COMP_WORDS=(asw "$1"); COMP_CWORD=1; COMP_LINE="asw $1"; '
         "COMP_POINT=${#COMP_LINE}; COMP_TYPE=9; COMP_KEY=9; COMPREPLY=(); "
-        '"$__f" asw "$1" asw; }\n'
-        + sc.timed("bash", "first", f"__tab {sc.q('bash', fx.tab_prefix)}")
-        + sc.mark("START")
-        + sc.loop("bash", runs, sc.timed("bash", "tab", f"__tab {sc.q('bash', fx.tab_prefix)}"))
-        + sc.mark("END")
+        '"$__f" asw "$1" asw 2>>"$BENCH_ERR"; }\n'
+        + sc.timed("bash", "first", call)
+        + (sc.mark("START") if marks else "")
+        + sc.loop("bash", runs, sc.timed("bash", "tab", call))
+        + (sc.mark("END") if marks else "")
         + 'echo "CHECK n ${#COMPREPLY[@]} ${COMPREPLY[0]-}" >>"$BENCH_OUT"\n'
     )
-    res = measure.run_shell_script("bash", script, ctx.env(), ctx.work)
+
+
+def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
+    row_id = f"tab.bash-fn.{fx.size}.{state}"
+    what = _tab_what("bash completion function called in-shell", fx, state)
+    res = measure.run_shell_script("bash", _bash_tab_script(fx, 0, False), ctx.env(), ctx.work)
     checks = dict(c.split(" ", 1) for c in res.checks if " " in c)
     if res.returncode in (5, 6):
         why = {5: "`asw` has no bash completion", 6: f"not a -F function: {checks.get('spec')}"}
         ctx.add(Row(id=row_id, group="tab", what=what, status=NA, note=why[res.returncode]))
         return
+    first = res.samples.get("first")
+    first_s = first.times[0] if first and first.times else 0.0
+    runs = _calibrated(ctx, first_s)
+    _tab_prepare(ctx, fx, state)
+    res = measure.run_shell_script("bash", _bash_tab_script(fx, runs, False), ctx.env(), ctx.work)
+    checks = dict(c.split(" ", 1) for c in res.checks if " " in c)
     fail = _script_failure(res, ctx)
     sample = res.samples.get("tab", Sample())
     if fail:
         sample.error = fail
     n_reply = checks.get("n", "0 ").split(" ", 1)
-    if not fail and (
-        n_reply[0] == "0" or "poweruser" not in (n_reply[1] if len(n_reply) > 1 else "")
-    ):
-        sample.error = f"no candidate for {fx.tab_prefix!r} (COMPREPLY: {checks.get('n')!r})"
+    got = n_reply[1] if len(n_reply) > 1 else ""
+    if not fail and (n_reply[0] == "0" or "poweruser" not in got):
+        sample.error = (
+            f"no candidate for {fx.tab_prefix!r} (COMPREPLY: {checks.get('n')!r}; "
+            f"stderr: {ctx.stderr_tail()[-160:]})"
+        )
     row = ctx.row_from(
         sample,
         id=row_id,
@@ -957,32 +1031,36 @@ def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture) -> None:
         command=f"bash: {checks.get('spec', '?')}; call it with COMP_WORDS=(asw {fx.tab_prefix})",
     )
     row.ratio = None
-    first = res.samples.get("first")
-    if first and first.times:
-        row.note = (
-            row.note + "; " if row.note else ""
-        ) + f"first call {first.times[0] * 1000:.1f} ms"
-    _strace_loop_note(ctx, row, "bash", script, runs, fx.size)
+    row.note = "; ".join([f"first call {first_s * 1000:.1f} ms", *([row.note] if row.note else [])])
+    _strace_loop_note(ctx, row, "bash", lambda n: _bash_tab_script(fx, n, True), runs, fx, state)
     ctx.add(row)
 
 
-def _tab_fish_loop(ctx: Ctx, fx: fixtures.ConfigFixture) -> None:
-    runs = ctx.n(200, 50)
-    row_id = f"tab.fish-complete.{fx.size}"
-    what = f"fish `complete -C 'asw {fx.tab_prefix}'` in-shell, {fx.size:,} profiles"
-    out = ctx.work / "fish-complete.txt"
-    out.unlink(missing_ok=True)
+def _fish_tab_script(fx: fixtures.ConfigFixture, runs: int, marks: bool, out: Path) -> str:
     cmd = f"complete -C {sc.q('fish', 'asw ' + fx.tab_prefix)} >/dev/null"
-    script = (
+    return (
         sc.prelude("fish")
         + sc.init("fish")
         + sc.setenv("fish", "AWS_CONFIG_FILE", str(fx.path))
         + sc.timed("fish", "first", cmd)
-        + sc.mark("START")
+        + (sc.mark("START") if marks else "")
         + sc.loop("fish", runs, sc.timed("fish", "tab", cmd))
-        + sc.mark("END")
+        + (sc.mark("END") if marks else "")
         + f"complete -C {sc.q('fish', 'asw ' + fx.tab_prefix)} >{sc.q('fish', str(out))}\n"
     )
+
+
+def _tab_fish_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
+    row_id = f"tab.fish-complete.{fx.size}.{state}"
+    what = _tab_what(f"fish `complete -C 'asw {fx.tab_prefix}'` in-shell", fx, state)
+    out = ctx.work / "fish-complete.txt"
+    res = measure.run_shell_script("fish", _fish_tab_script(fx, 0, False, out), ctx.env(), ctx.work)
+    first = res.samples.get("first")
+    first_s = first.times[0] if first and first.times else 0.0
+    runs = _calibrated(ctx, first_s)
+    _tab_prepare(ctx, fx, state)
+    out.unlink(missing_ok=True)
+    script = _fish_tab_script(fx, runs, False, out)
     res = measure.run_shell_script("fish", script, ctx.env(), ctx.work)
     fail = _script_failure(res, ctx)
     sample = res.samples.get("tab", Sample())
@@ -991,37 +1069,51 @@ def _tab_fish_loop(ctx: Ctx, fx: fixtures.ConfigFixture) -> None:
     got = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
     if not fail and "poweruser" not in got:
         sample.error = f"no candidate for {fx.tab_prefix!r}"
-    row = ctx.row_from(sample, id=row_id, group="tab", what=what, command=f"fish: {cmd}")
+    row = ctx.row_from(
+        sample,
+        id=row_id,
+        group="tab",
+        what=what,
+        command=f"fish: complete -C 'asw {fx.tab_prefix}'",
+    )
     row.ratio = None
-    first = res.samples.get("first")
-    if first and first.times:
-        row.note = (
-            row.note + "; " if row.note else ""
-        ) + f"first call {first.times[0] * 1000:.1f} ms"
-    _strace_loop_note(ctx, row, "fish", script, runs, fx.size)
+    row.note = "; ".join([f"first call {first_s * 1000:.1f} ms", *([row.note] if row.note else [])])
+    _strace_loop_note(
+        ctx, row, "fish", lambda n: _fish_tab_script(fx, n, True, out), runs, fx, state
+    )
     ctx.add(row)
 
 
-def _strace_loop_note(ctx: Ctx, row: Row, shell: str, script: str, runs: int, size: int) -> None:
+def _strace_loop_note(
+    ctx: Ctx,
+    row: Row,
+    shell: str,
+    make: Callable[[int], str],
+    runs: int,
+    fx: fixtures.ConfigFixture,
+    state: str,
+) -> None:
     if row.status == NA or not measure.strace_path():
-        _tab_budget(row, size, None)
+        _tab_budget(row, fx.size, None)
         return
-    trace = ctx.work / f"strace-tabloop-{shell}-{size}.txt"
+    n = max(1, min(runs, 10))
+    trace = ctx.work / f"strace-tabloop-{shell}-{fx.size}-{state}.txt"
+    _tab_prepare(ctx, fx, state)
     measure.run_shell_script(
-        shell, script, ctx.env(), ctx.work, wrapper=measure.strace_command([], trace)
+        shell, make(n), ctx.env(), ctx.work, wrapper=measure.strace_command([], trace)
     )
     counted = measure.parse_strace(trace)
     py = None
     if counted is not None:
         py = counted.python_execs()
-        per = counted.forks / runs
-        row.extra.update({"procs_per_tab": per, "python_per_tab": py / runs})
+        per = counted.forks / n
+        row.extra.update({"procs_per_tab": per, "python_per_tab": py / n})
         row.note = (
             (row.note + "; " if row.note else "")
             + f"{per:g} processes per call"
             + (f" ({', '.join(sorted(set(counted.execs)))})" if counted.execs else "")
         )
-    _tab_budget(row, size, py)
+    _tab_budget(row, fx.size, py)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,250 @@
+# shellcheck shell=bash
+# bash completion for awsswitch, installed as share/bash-completion/completions/awsswitch
+# (bash-completion loads it the first time you press TAB after `awsswitch`). Or source it
+# from ~/.bashrc. Profile and sso-session names come from the names file the switch core
+# keeps, or from the config files parsed in the shell: no Python process per TAB.
+
+# Completion of profile names, without starting Python: read the names file that awsswitch
+# keeps in its cache folder when it is newer than the config files (no process at all),
+# else parse the [profile X] / [default] sections and the credentials file's [X] sections
+# with one awk (botocore's rules for the common cases; quoting beyond "..." and '...' is
+# left to the names file).
+
+# The awk parser (no quote or backslash inside, so every shell can hold it verbatim).
+# shellcheck disable=SC2016 # awk code, not shell
+_awsswitch_cli_awk='
+function trim(s) { sub(LEAD, "", s); sub(TRAIL, "", s); return s }
+function word(s,    q, n, inner) {
+    s = trim(s); n = length(s); q = substr(s, 1, 1)
+    if (n >= 2 && (q == DQ || q == SQ) && substr(s, n, 1) == q) {
+        inner = substr(s, 2, n - 2)
+        if (index(inner, q) || (q == DQ && index(inner, BS))) return ""
+        return inner
+    }
+    if (s ~ BLANK || index(s, DQ) || index(s, SQ) || index(s, BS)) return ""
+    return s
+}
+function add(n) { if (n != "" && !(n in seen)) { seen[n] = 1; names[++count] = n } }
+BEGIN {
+    DQ = sprintf("%c", 34); SQ = sprintf("%c", 39); BS = sprintf("%c", 92)
+    WS = " " sprintf("%c%c%c%c%c", 9, 10, 11, 12, 13)
+    LEAD = "^[" WS "]+"; TRAIL = "[" WS "]+$"; BLANK = "[" WS "]"
+}
+{
+    line = trim($0)
+    if (substr(line, 1, 1) != "[") next
+    for (end = length(line); end > 1; end--) if (substr(line, end, 1) == "]") break
+    if (end <= 1) next
+    head = substr(line, 2, end - 2)
+    if (cfg) {
+        if (kind == "sessions") {
+            if (head ~ ("^sso-session" BLANK)) add(word(substr(head, 12)))
+        } else if (head == "default") {
+            add(head)
+        } else if (head ~ ("^profile" BLANK)) {
+            add(word(substr(head, 8)))
+        }
+    } else if (kind != "sessions" && head != "DEFAULT") {
+        add(head)
+    }
+}
+END {
+    for (i = 1; i <= count; i++) print names[i]
+    if (kind == "sessions") exit
+    for (i = 1; i <= count; i++) {
+        tail = names[i]
+        if (gsub(/[.]/, ".", tail) >= 2) { c = substr(tail, index(tail, ".") + 1); cand[i] = c; uses[c]++ }
+    }
+    for (i = 1; i <= count; i++) { c = cand[i]; if (c != "" && uses[c] == 1 && !(c in seen)) print c }
+}
+'
+
+# _awsswitch_cli_names KIND [PREFIX]: fills the array _awsswitch_cli_reply with the profile names
+# (full and short) for KIND=profiles, the sso-session names for KIND=sessions, that start
+# with PREFIX.
+_awsswitch_cli_names() {
+    _awsswitch_cli_reply=()
+    ((BASH_VERSINFO[0] >= 4)) || \builtin return 0
+    \builtin local kind=${1-profiles} prefix=${2-} file word
+    \builtin local -a lines
+    file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
+    lines=()
+    if [[ -f ${file} && -r ${file} ]]; then
+        \builtin mapfile -t lines <"${file}"
+    fi
+    # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then the
+    # two resolved paths, each prefixed with + (existed when written) or - (did not).
+    if ((${#lines[@]} >= 6)) && [[ ${lines[0]} == "#awsswitch-names 2" &&
+        ${lines[1]} == "#${AWS_CONFIG_FILE-}" &&
+        ${lines[2]} == "#${AWS_SHARED_CREDENTIALS_FILE-}" &&
+        ${lines[3]} == "#${HOME-}" ]] &&
+        _awsswitch_cli_names_fresh "${file}" "${lines[4]:1}" &&
+        _awsswitch_cli_names_fresh "${file}" "${lines[5]:1}"; then
+        if [[ ${kind} == sessions ]]; then
+            _awsswitch_cli_names_range "S${prefix}"
+        else
+            _awsswitch_cli_names_range "p${prefix}"
+            _awsswitch_cli_names_range "s${prefix}"
+        fi
+        \builtin return 0
+    fi
+    # Stale or missing: parse the config files.
+    \builtin local config creds
+    config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
+    creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
+    # botocore expands a leading ~ (against HOME) in both variables.
+    [[ ${config} == \~/* ]] && config=${HOME-}${config:1}
+    [[ ${creds} == \~/* ]] && creds=${HOME-}${creds:1}
+    [[ -f ${config} && -r ${config} ]] || config=/dev/null
+    [[ -f ${creds} && -r ${creds} ]] || creds=/dev/null
+    [[ ${config} == /* ]] || config=./${config}
+    [[ ${creds} == /* ]] || creds=./${creds}
+    \builtin mapfile -t lines < <(\command awk -v kind="${kind}" "${_awsswitch_cli_awk}" \
+        cfg=1 "${config}" cfg=0 "${creds}" 2>/dev/null)
+    for word in "${lines[@]}"; do
+        [[ ${word} == "${prefix}"* ]] && _awsswitch_cli_reply+=("${word}")
+    done
+    \builtin return 0
+}
+
+# _awsswitch_cli_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
+_awsswitch_cli_names_fresh() {
+    \builtin local path=${2:1}
+    case ${2:0:1} in
+    +) [[ -e ${path} && $1 -nt ${path} ]] ;;
+    -) [[ ! -e ${path} ]] ;;
+    *) \builtin return 1 ;;
+    esac
+}
+
+# _awsswitch_cli_names_range KEY: appends to _awsswitch_cli_reply the lines of the caller's
+# sorted `lines` that start with KEY (without their first character): a binary search,
+# so a TAB costs the same with 10 or 10,000 profiles.
+_awsswitch_cli_names_range() {
+    \builtin local LC_ALL=C
+    \builtin local key=$1
+    \builtin local -i lo=6 hi=${#lines[@]} mid
+    while ((lo < hi)); do
+        mid=$(((lo + hi) / 2))
+        if [[ ${lines[mid]} < "${key}" ]]; then
+            lo=$((mid + 1))
+        else
+            hi=${mid}
+        fi
+    done
+    while ((lo < ${#lines[@]})) && [[ ${lines[lo]} == "${key}"* ]]; do
+        _awsswitch_cli_reply+=("${lines[lo]:1}")
+        lo=$((lo + 1))
+    done
+    \builtin return 0
+}
+
+# What each command accepts; "=" after an option means it takes a value.
+_awsswitch_cli_spec() {
+    case $1 in
+    "") _awsswitch_cli_words="init configure list status login logout sync demo --version -V --help -h" ;;
+    init) _awsswitch_cli_words="--cmd= --aliases --aliases= --prompt --help -h" ;;
+    configure) _awsswitch_cli_words="sso-session profile --help -h" ;;
+    "configure sso-session") _awsswitch_cli_words="--start-url= --region= --scopes= --help -h" ;;
+    "configure profile") _awsswitch_cli_words="--sso-session= --account-id= --role-name= --region= --output= --help -h" ;;
+    list) _awsswitch_cli_words="--json --help -h" ;;
+    status) _awsswitch_cli_words="--verify --help -h" ;;
+    login) _awsswitch_cli_words="--sso-session= --force --native --no-browser --help -h" ;;
+    logout) _awsswitch_cli_words="--sso-session= --help -h" ;;
+    sync) _awsswitch_cli_words="--template= --dry-run --prune --region= --yes -y --concurrency= --max-rate= --help -h" ;;
+    demo) _awsswitch_cli_words="--help -h" ;;
+    *) _awsswitch_cli_words="" ;;
+    esac
+}
+
+# What a positional argument of each command is (COMMAND PREFIX).
+_awsswitch_cli_positional() {
+    case $1 in
+    init | demo) _awsswitch_cli_reply=(bash zsh fish) ;;
+    status | login | "configure profile") _awsswitch_cli_names profiles "$2" ;;
+    sync | "configure sso-session") _awsswitch_cli_names sessions "$2" ;;
+    *) _awsswitch_cli_reply=() ;;
+    esac
+}
+
+# Values of the options that take one (OPTION PREFIX).
+_awsswitch_cli_value() {
+    case $1 in
+    --sso-session) _awsswitch_cli_names sessions "$2" ;;
+    --region)
+        _awsswitch_cli_reply=(us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1
+            ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4
+            ap-southeast-5 ap-northeast-1 ap-northeast-2 ap-northeast-3 ca-central-1 ca-west-1
+            eu-central-1 eu-central-2 eu-west-1 eu-west-2 eu-west-3 eu-south-1 eu-south-2
+            eu-north-1 il-central-1 me-south-1 me-central-1 mx-central-1 sa-east-1
+            us-gov-east-1 us-gov-west-1 cn-north-1 cn-northwest-1)
+        ;;
+    --output) _awsswitch_cli_reply=(json yaml yaml-stream text table) ;;
+    *) _awsswitch_cli_reply=() ;;
+    esac
+}
+
+_awsswitch() {
+    local line=${COMP_LINE:0:COMP_POINT} cur path="" word value="" keep q i
+    local -a words
+    # Words before the cursor, split on blanks (COMP_WORDS also splits at ':' and '=').
+    read -r -a words <<<"${line}"
+    cur=""
+    [[ ${line} == *[![:space:]] ]] && cur=${words[${#words[@]} - 1]} && unset "words[${#words[@]}-1]"
+    COMPREPLY=()
+    _awsswitch_cli_reply=()
+    # Walk the words: find the command path and whether the last one wants a value.
+    for ((i = 1; i < ${#words[@]}; i++)); do
+        word=${words[i]}
+        if [[ -n ${value} ]]; then
+            value=""
+            continue
+        fi
+        if [[ ${word} == -* ]]; then
+            _awsswitch_cli_spec "${path}"
+            [[ ${word} != *=* && " ${_awsswitch_cli_words} " == *" ${word}= "* ]] && value=${word}
+            continue
+        fi
+        if [[ -z ${path} || ${path} == configure ]]; then
+            _awsswitch_cli_spec "${path}"
+            if [[ " ${_awsswitch_cli_words} " == *" ${word} "* ]]; then
+                path=${path:+${path} }${word}
+            fi
+        fi
+    done
+    if [[ -n ${value} ]]; then
+        _awsswitch_cli_value "${value}" "${cur}"
+    elif [[ ${cur} == --*=* ]]; then
+        keep=${cur%%=*}=
+        cur=${cur#*=}
+        _awsswitch_cli_value "${keep%=}" "${cur}"
+    elif [[ ${cur} == -* || ${path} == "" || ${path} == configure ]]; then
+        _awsswitch_cli_spec "${path}"
+        for word in ${_awsswitch_cli_words}; do
+            [[ ${cur} != -* && ${word} == -* ]] && continue
+            [[ ${word} == "${cur}"* ]] && COMPREPLY+=("${word}")
+        done
+        [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace
+        return 0
+    else
+        _awsswitch_cli_positional "${path}" "${cur}"
+    fi
+    # Values: keep only what matches, drop what readline already treats as a separate word.
+    local typed=${keep-}${cur}
+    keep=""
+    [[ ${typed} == *[:=]* ]] && keep=${typed%"${typed##*[:=]}"}
+    for word in "${_awsswitch_cli_reply[@]}"; do
+        [[ ${word} == "${cur}"* ]] || continue
+        word=${typed%"${cur}"}${word}
+        word=${word#"${keep}"}
+        if [[ ${word} == *[!A-Za-z0-9._@%+,:=/-]* ]]; then
+            printf -v q '%q' "${word}"
+            word=${q}
+        fi
+        COMPREPLY+=("${word}")
+    done
+    return 0
+}
+if ((BASH_VERSINFO[0] >= 4)); then
+    complete -F _awsswitch awsswitch
+fi

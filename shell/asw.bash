@@ -146,40 +146,107 @@ fi
 # @endif
 
 # ---------------------------------------------------------------------------------------
-# Completion of profile names, without starting Python: read the names file that the core
-# keeps in the cache folder when it is newer than the config files, else parse the
-# [profile X] / [default] sections and the credentials file's [X] sections in the shell.
+# Completion of profile names, without starting Python: read the names file that awsswitch
+# keeps in its cache folder when it is newer than the config files (no process at all),
+# else parse the [profile X] / [default] sections and the credentials file's [X] sections
+# with one awk (botocore's rules for the common cases; quoting beyond "..." and '...' is
+# left to the names file).
 
-# __awsswitch_names KIND: fills the array __awsswitch_reply with profile names (full and
-# short) for KIND=profiles, sso-session names for KIND=sessions.
+# The awk parser (no quote or backslash inside, so every shell can hold it verbatim).
+# shellcheck disable=SC2016 # awk code, not shell
+__awsswitch_awk='
+function trim(s) { sub(LEAD, "", s); sub(TRAIL, "", s); return s }
+function word(s,    q, n, inner) {
+    s = trim(s); n = length(s); q = substr(s, 1, 1)
+    if (n >= 2 && (q == DQ || q == SQ) && substr(s, n, 1) == q) {
+        inner = substr(s, 2, n - 2)
+        if (index(inner, q) || (q == DQ && index(inner, BS))) return ""
+        return inner
+    }
+    if (s ~ BLANK || index(s, DQ) || index(s, SQ) || index(s, BS)) return ""
+    return s
+}
+function add(n) { if (n != "" && !(n in seen)) { seen[n] = 1; names[++count] = n } }
+BEGIN {
+    DQ = sprintf("%c", 34); SQ = sprintf("%c", 39); BS = sprintf("%c", 92)
+    WS = " " sprintf("%c%c%c%c%c", 9, 10, 11, 12, 13)
+    LEAD = "^[" WS "]+"; TRAIL = "[" WS "]+$"; BLANK = "[" WS "]"
+}
+{
+    line = trim($0)
+    if (substr(line, 1, 1) != "[") next
+    for (end = length(line); end > 1; end--) if (substr(line, end, 1) == "]") break
+    if (end <= 1) next
+    head = substr(line, 2, end - 2)
+    if (cfg) {
+        if (kind == "sessions") {
+            if (head ~ ("^sso-session" BLANK)) add(word(substr(head, 12)))
+        } else if (head == "default") {
+            add(head)
+        } else if (head ~ ("^profile" BLANK)) {
+            add(word(substr(head, 8)))
+        }
+    } else if (kind != "sessions" && head != "DEFAULT") {
+        add(head)
+    }
+}
+END {
+    for (i = 1; i <= count; i++) print names[i]
+    if (kind == "sessions") exit
+    for (i = 1; i <= count; i++) {
+        tail = names[i]
+        if (gsub(/[.]/, ".", tail) >= 2) { c = substr(tail, index(tail, ".") + 1); cand[i] = c; uses[c]++ }
+    }
+    for (i = 1; i <= count; i++) { c = cand[i]; if (c != "" && uses[c] == 1 && !(c in seen)) print c }
+}
+'
+
+# __awsswitch_names KIND [PREFIX]: fills the array __awsswitch_reply with the profile names
+# (full and short) for KIND=profiles, the sso-session names for KIND=sessions, that start
+# with PREFIX.
 __awsswitch_names() {
     __awsswitch_reply=()
     ((BASH_VERSINFO[0] >= 4)) || \builtin return 0
-    \builtin local kind=${1-profiles} cache file line
+    \builtin local kind=${1-profiles} prefix=${2-} file word
     \builtin local -a lines
+    file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
     lines=()
-    cache=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}
-    file="${cache}/names"
     if [[ -f ${file} && -r ${file} ]]; then
         \builtin mapfile -t lines <"${file}"
     fi
     # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then the
     # two resolved paths, each prefixed with + (existed when written) or - (did not).
-    if ((${#lines[@]} >= 6)) && [[ ${lines[0]} == "awsswitch-names 1" &&
-        ${lines[1]} == "${AWS_CONFIG_FILE-}" &&
-        ${lines[2]} == "${AWS_SHARED_CREDENTIALS_FILE-}" &&
-        ${lines[3]} == "${HOME-}" ]] &&
-        __awsswitch_names_fresh "${file}" "${lines[4]}" &&
-        __awsswitch_names_fresh "${file}" "${lines[5]}"; then
-        \builtin local want1=p want2=s
-        [[ ${kind} == sessions ]] && want1=S want2=S
-        for line in "${lines[@]:6}"; do
-            [[ ${line:0:1} == "${want1}" || ${line:0:1} == "${want2}" ]] &&
-                __awsswitch_reply+=("${line:1}")
-        done
+    if ((${#lines[@]} >= 6)) && [[ ${lines[0]} == "#awsswitch-names 2" &&
+        ${lines[1]} == "#${AWS_CONFIG_FILE-}" &&
+        ${lines[2]} == "#${AWS_SHARED_CREDENTIALS_FILE-}" &&
+        ${lines[3]} == "#${HOME-}" ]] &&
+        __awsswitch_names_fresh "${file}" "${lines[4]:1}" &&
+        __awsswitch_names_fresh "${file}" "${lines[5]:1}"; then
+        if [[ ${kind} == sessions ]]; then
+            __awsswitch_names_range "S${prefix}"
+        else
+            __awsswitch_names_range "p${prefix}"
+            __awsswitch_names_range "s${prefix}"
+        fi
         \builtin return 0
     fi
-    __awsswitch_names_parse "${kind}"
+    # Stale or missing: parse the config files.
+    \builtin local config creds
+    config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
+    creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
+    # botocore expands a leading ~ (against HOME) in both variables.
+    [[ ${config} == \~/* ]] && config=${HOME-}${config:1}
+    [[ ${creds} == \~/* ]] && creds=${HOME-}${creds:1}
+    [[ -f ${config} && -r ${config} ]] || config=/dev/null
+    [[ -f ${creds} && -r ${creds} ]] || creds=/dev/null
+    [[ ${config} == /* ]] || config=./${config}
+    [[ ${creds} == /* ]] || creds=./${creds}
+    \builtin mapfile -t lines < <(\command awk -v kind="${kind}" "${__awsswitch_awk}" \
+        cfg=1 "${config}" cfg=0 "${creds}" 2>/dev/null)
+    for word in "${lines[@]}"; do
+        [[ ${word} == "${prefix}"* ]] && __awsswitch_reply+=("${word}")
+    done
+    \builtin return 0
 }
 
 # __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
@@ -192,90 +259,24 @@ __awsswitch_names_fresh() {
     esac
 }
 
-# The in-shell parser: botocore's section rules for the common cases (names that need
-# shell-style quoting beyond "..." are left to the names file).
-__awsswitch_names_parse() {
-    \builtin local kind=$1 config creds line head name rest
-    \builtin local -a lines
-    lines=()
-    \builtin local -A seen count
-    seen=()
-    count=()
-    config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
-    creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
-    # botocore expands a leading ~ (against HOME) in both variables.
-    [[ ${config} == \~/* ]] && config=${HOME-}${config:1}
-    [[ ${creds} == \~/* ]] && creds=${HOME-}${creds:1}
-    \builtin local -a full
-    full=()
-    if [[ -f ${config} && -r ${config} ]]; then
-        \builtin mapfile -t lines <"${config}"
-        for line in "${lines[@]}"; do
-            line=${line#"${line%%[![:space:]]*}"}
-            [[ ${line} == \[*\]* ]] || \builtin continue
-            line=${line%"${line##*[![:space:]]}"}
-            head=${line:1}
-            head=${head%\]*}
-            if [[ ${kind} == sessions ]]; then
-                [[ ${head} == sso-session* ]] || \builtin continue
-                rest=${head#sso-session}
-            elif [[ ${head} == default ]]; then
-                [[ -z ${seen[default]-} ]] && full+=(default) && seen[default]=1
-                \builtin continue
-            else
-                [[ ${head} == profile* ]] || \builtin continue
-                rest=${head#profile}
-            fi
-            # botocore: shlex.split(header) must give exactly two words.
-            [[ ${rest} == [[:space:]]* ]] || \builtin continue
-            rest=${rest#"${rest%%[![:space:]]*}"}
-            name=${rest}
-            if [[ ${name} == \"*\" && ${#name} -ge 2 ]]; then
-                name=${name:1:${#name}-2}
-                [[ ${name} == *[\"\\]* ]] && \builtin continue
-            elif [[ ${name} == \'*\' && ${#name} -ge 2 ]]; then
-                name=${name:1:${#name}-2}
-                [[ ${name} == *\'* ]] && \builtin continue
-            elif [[ -z ${name} || ${name} == *[[:space:]\"\'\\]* ]]; then
-                \builtin continue
-            fi
-            [[ -n ${name} && -z ${seen[${name}]-} ]] || \builtin continue
-            seen[${name}]=1
-            full+=("${name}")
-        done
-    fi
-    if [[ ${kind} == sessions ]]; then
-        __awsswitch_reply=("${full[@]}")
-        \builtin return 0
-    fi
-    if [[ -f ${creds} && -r ${creds} ]]; then
-        \builtin mapfile -t lines <"${creds}"
-        for line in "${lines[@]}"; do
-            line=${line#"${line%%[![:space:]]*}"}
-            [[ ${line} == \[*\]* ]] || \builtin continue
-            line=${line%"${line##*[![:space:]]}"}
-            name=${line:1}
-            name=${name%\]*}
-            [[ -n ${name} && ${name} != DEFAULT && -z ${seen[${name}]-} ]] || \builtin continue
-            seen[${name}]=1
-            full+=("${name}")
-        done
-    fi
-    # Short names: without the first dot-component when 3+ components and still unique.
-    \builtin local -a shorts
-    shorts=()
-    for name in "${full[@]}"; do
-        rest=""
-        [[ ${name} == *.*.* ]] && rest=${name#*.}
-        shorts+=("${rest}")
-        [[ -n ${rest} ]] && count[${rest}]=$((${count[${rest}]-0} + 1))
+# __awsswitch_names_range KEY: appends to __awsswitch_reply the lines of the caller's
+# sorted `lines` that start with KEY (without their first character): a binary search,
+# so a TAB costs the same with 10 or 10,000 profiles.
+__awsswitch_names_range() {
+    \builtin local LC_ALL=C
+    \builtin local key=$1
+    \builtin local -i lo=6 hi=${#lines[@]} mid
+    while ((lo < hi)); do
+        mid=$(((lo + hi) / 2))
+        if [[ ${lines[mid]} < "${key}" ]]; then
+            lo=$((mid + 1))
+        else
+            hi=${mid}
+        fi
     done
-    \builtin local -i i
-    for ((i = 0; i < ${#full[@]}; i++)); do
-        __awsswitch_reply+=("${full[i]}")
-        rest=${shorts[i]}
-        [[ -n ${rest} && ${count[${rest}]} -eq 1 && -z ${seen[${rest}]-} ]] &&
-            __awsswitch_reply+=("${rest}")
+    while ((lo < ${#lines[@]})) && [[ ${lines[lo]} == "${key}"* ]]; do
+        __awsswitch_reply+=("${lines[lo]:1}")
+        lo=$((lo + 1))
     done
     \builtin return 0
 }
@@ -308,7 +309,7 @@ __awsswitch_complete() {
         done
         \builtin return 0
     fi
-    __awsswitch_names profiles
+    __awsswitch_names profiles "${cur}"
     # Drop what readline already treats as a separate word (up to the last : or =).
     keep=""
     [[ ${cur} == *[:=]* ]] && keep=${cur%"${cur##*[:=]}"}

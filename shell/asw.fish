@@ -137,9 +137,59 @@ end
 # @endif
 
 # ---------------------------------------------------------------------------------------
-# Completion of profile names, without starting Python: read the names file that the core
-# keeps in the cache folder when it is newer than the config files, else parse the
-# [profile X] / [default] sections and the credentials file's [X] sections in the shell.
+# Completion of profile names, without starting Python: read the names file that awsswitch
+# keeps in its cache folder when it is newer than the config files (no process at all),
+# else parse the [profile X] / [default] sections and the credentials file's [X] sections
+# with one awk (botocore's rules for the common cases; quoting beyond "..." and '...' is
+# left to the names file).
+
+# The awk parser (no quote or backslash inside, so every shell can hold it verbatim).
+set -g __awsswitch_awk '
+function trim(s) { sub(LEAD, "", s); sub(TRAIL, "", s); return s }
+function word(s,    q, n, inner) {
+    s = trim(s); n = length(s); q = substr(s, 1, 1)
+    if (n >= 2 && (q == DQ || q == SQ) && substr(s, n, 1) == q) {
+        inner = substr(s, 2, n - 2)
+        if (index(inner, q) || (q == DQ && index(inner, BS))) return ""
+        return inner
+    }
+    if (s ~ BLANK || index(s, DQ) || index(s, SQ) || index(s, BS)) return ""
+    return s
+}
+function add(n) { if (n != "" && !(n in seen)) { seen[n] = 1; names[++count] = n } }
+BEGIN {
+    DQ = sprintf("%c", 34); SQ = sprintf("%c", 39); BS = sprintf("%c", 92)
+    WS = " " sprintf("%c%c%c%c%c", 9, 10, 11, 12, 13)
+    LEAD = "^[" WS "]+"; TRAIL = "[" WS "]+$"; BLANK = "[" WS "]"
+}
+{
+    line = trim($0)
+    if (substr(line, 1, 1) != "[") next
+    for (end = length(line); end > 1; end--) if (substr(line, end, 1) == "]") break
+    if (end <= 1) next
+    head = substr(line, 2, end - 2)
+    if (cfg) {
+        if (kind == "sessions") {
+            if (head ~ ("^sso-session" BLANK)) add(word(substr(head, 12)))
+        } else if (head == "default") {
+            add(head)
+        } else if (head ~ ("^profile" BLANK)) {
+            add(word(substr(head, 8)))
+        }
+    } else if (kind != "sessions" && head != "DEFAULT") {
+        add(head)
+    }
+}
+END {
+    for (i = 1; i <= count; i++) print names[i]
+    if (kind == "sessions") exit
+    for (i = 1; i <= count; i++) {
+        tail = names[i]
+        if (gsub(/[.]/, ".", tail) >= 2) { c = substr(tail, index(tail, ".") + 1); cand[i] = c; uses[c]++ }
+    }
+    for (i = 1; i <= count; i++) { c = cand[i]; if (c != "" && uses[c] == 1 && !(c in seen)) print c }
+}
+'
 
 # __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
 function __awsswitch_names_fresh --argument-names file spec
@@ -154,7 +204,7 @@ function __awsswitch_names_fresh --argument-names file spec
     end
 end
 
-# __awsswitch_names KIND: prints profile names (full and short) for KIND=profiles,
+# __awsswitch_names KIND: prints the profile names (full and short) for KIND=profiles, the
 # sso-session names for KIND=sessions, one per line.
 function __awsswitch_names --argument-names kind
     builtin test -n "$kind"; or set kind profiles
@@ -166,30 +216,26 @@ function __awsswitch_names --argument-names kind
     end
     set -l file "$cache/names"
     if builtin test -f "$file" -a -r "$file"
-        set -l lines (string split \n < $file)
         # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then
         # the two resolved paths, each prefixed with + (existed when written) or - (did not).
-        if builtin test (count $lines) -ge 6
-            and builtin test "$lines[1]" = "awsswitch-names 1"
-            and builtin test "$lines[2]" = "$AWS_CONFIG_FILE"
-            and builtin test "$lines[3]" = "$AWS_SHARED_CREDENTIALS_FILE"
-            and builtin test "$lines[4]" = "$HOME"
-            and __awsswitch_names_fresh $file $lines[5]
-            and __awsswitch_names_fresh $file $lines[6]
+        read -L h1 h2 h3 h4 h5 h6 < $file
+        set -l h $h1 $h2 $h3 $h4 $h5 $h6
+        if builtin test (count $h) -eq 6
+            and builtin test "$h[1]" = "#awsswitch-names 2"
+            and builtin test "$h[2]" = "#$AWS_CONFIG_FILE"
+            and builtin test "$h[3]" = "#$AWS_SHARED_CREDENTIALS_FILE"
+            and builtin test "$h[4]" = "#$HOME"
+            and __awsswitch_names_fresh $file (string sub -s 2 -- $h[5])
+            and __awsswitch_names_fresh $file (string sub -s 2 -- $h[6])
             if builtin test "$kind" = sessions
-                string replace -rf '^S' '' -- $lines[7..-1]
+                string replace -rf '^S' '' < $file
             else
-                string replace -rf '^[ps]' '' -- $lines[7..-1]
+                string replace -rf '^[ps]' '' < $file
             end
             return 0
         end
     end
-    __awsswitch_names_parse $kind
-end
-
-# The in-shell parser: botocore's section rules for the common cases (names that need
-# shell-style quoting beyond "..." are left to the names file).
-function __awsswitch_names_parse --argument-names kind
+    # Stale or missing: parse the config files.
     set -l config "$AWS_CONFIG_FILE"
     builtin test -n "$config"; or set config "$HOME/.aws/config"
     set -l creds "$AWS_SHARED_CREDENTIALS_FILE"
@@ -197,40 +243,11 @@ function __awsswitch_names_parse --argument-names kind
     # botocore expands a leading ~ (against HOME) in both variables.
     set config (string replace -r '^~/' "$HOME/" -- $config)
     set creds (string replace -r '^~/' "$HOME/" -- $creds)
-    set -l word '\s+(?:"([^"\\\\]*)"|\'([^\']*)\'|([^\s"\'\\\\]+))\s*\].*$'
-    set -l full
-    if builtin test -f "$config" -a -r "$config"
-        set -l heads (string match -r '^\s*\[.*\].*$' < $config | string trim)
-        if builtin test "$kind" = sessions
-            string replace -rf '^\[sso-session'$word '$1$2$3' -- $heads | path sort -u
-            return 0
-        end
-        set full (string match -r '^\[default\][^\]]*$' -- $heads | string replace -r '^\[default\].*' default)
-        set -a full (string replace -rf '^\[profile'$word '$1$2$3' -- $heads)
-    else if builtin test "$kind" = sessions
-        return 0
-    end
-    if builtin test -f "$creds" -a -r "$creds"
-        set -a full (string match -r '^\s*\[.*\].*$' < $creds | string trim | string replace -rf '^\[(.*)\][^\]]*$' '$1' | string match -v DEFAULT)
-    end
-    set full (string match -v '' -- $full | path sort -u)
-    builtin test (count $full) -gt 0; or return 0
-    printf '%s\n' $full
-    # Short names: without the first dot-component when 3+ components and still unique.
-    set -l cands (string replace -rf '^[^.]*\.([^.]*\..*)$' '$1' -- $full | path sort)
-    set -l prev ''
-    set -l dup 0
-    for c in $cands ''
-        if builtin test "$c" = "$prev"
-            set dup 1
-            continue
-        end
-        if builtin test -n "$prev" -a $dup -eq 0; and not contains -- $prev $full
-            printf '%s\n' $prev
-        end
-        set prev $c
-        set dup 0
-    end
+    builtin test -f "$config" -a -r "$config"; or set config /dev/null
+    builtin test -f "$creds" -a -r "$creds"; or set creds /dev/null
+    string match -q -- '/*' $config; or set config ./$config
+    string match -q -- '/*' $creds; or set creds ./$creds
+    command awk -v kind=$kind $__awsswitch_awk cfg=1 $config cfg=0 $creds 2>/dev/null
 end
 
 # Regions offered after -r/--region (a static list: no network, no process).

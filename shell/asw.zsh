@@ -152,39 +152,99 @@ __awsswitch_precmd() {
 }
 
 # ---------------------------------------------------------------------------------------
-# Completion of profile names, without starting Python: read the names file that the core
-# keeps in the cache folder when it is newer than the config files, else parse the
-# [profile X] / [default] sections and the credentials file's [X] sections in the shell.
+# Completion of profile names, without starting Python: read the names file that awsswitch
+# keeps in its cache folder when it is newer than the config files (no process at all),
+# else parse the [profile X] / [default] sections and the credentials file's [X] sections
+# with one awk (botocore's rules for the common cases; quoting beyond "..." and '...' is
+# left to the names file).
 
-# __awsswitch_names KIND: sets reply to profile names (full and short) for KIND=profiles,
-# sso-session names for KIND=sessions.
+# The awk parser (no quote or backslash inside, so every shell can hold it verbatim).
+__awsswitch_awk='
+function trim(s) { sub(LEAD, "", s); sub(TRAIL, "", s); return s }
+function word(s,    q, n, inner) {
+    s = trim(s); n = length(s); q = substr(s, 1, 1)
+    if (n >= 2 && (q == DQ || q == SQ) && substr(s, n, 1) == q) {
+        inner = substr(s, 2, n - 2)
+        if (index(inner, q) || (q == DQ && index(inner, BS))) return ""
+        return inner
+    }
+    if (s ~ BLANK || index(s, DQ) || index(s, SQ) || index(s, BS)) return ""
+    return s
+}
+function add(n) { if (n != "" && !(n in seen)) { seen[n] = 1; names[++count] = n } }
+BEGIN {
+    DQ = sprintf("%c", 34); SQ = sprintf("%c", 39); BS = sprintf("%c", 92)
+    WS = " " sprintf("%c%c%c%c%c", 9, 10, 11, 12, 13)
+    LEAD = "^[" WS "]+"; TRAIL = "[" WS "]+$"; BLANK = "[" WS "]"
+}
+{
+    line = trim($0)
+    if (substr(line, 1, 1) != "[") next
+    for (end = length(line); end > 1; end--) if (substr(line, end, 1) == "]") break
+    if (end <= 1) next
+    head = substr(line, 2, end - 2)
+    if (cfg) {
+        if (kind == "sessions") {
+            if (head ~ ("^sso-session" BLANK)) add(word(substr(head, 12)))
+        } else if (head == "default") {
+            add(head)
+        } else if (head ~ ("^profile" BLANK)) {
+            add(word(substr(head, 8)))
+        }
+    } else if (kind != "sessions" && head != "DEFAULT") {
+        add(head)
+    }
+}
+END {
+    for (i = 1; i <= count; i++) print names[i]
+    if (kind == "sessions") exit
+    for (i = 1; i <= count; i++) {
+        tail = names[i]
+        if (gsub(/[.]/, ".", tail) >= 2) { c = substr(tail, index(tail, ".") + 1); cand[i] = c; uses[c]++ }
+    }
+    for (i = 1; i <= count; i++) { c = cand[i]; if (c != "" && uses[c] == 1 && !(c in seen)) print c }
+}
+'
+
+# __awsswitch_names KIND: sets reply to the profile names (full and short) for
+# KIND=profiles, the sso-session names for KIND=sessions.
 __awsswitch_names() {
     \builtin emulate -L zsh
     reply=()
-    \builtin local kind=${1:-profiles} cache file
-    \builtin local -a lines body
-    cache=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}
-    file=$cache/names
+    \builtin local kind=${1:-profiles} file config creds
+    \builtin local -a lines
+    file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
     if [[ -f $file && -r $file ]]; then
         lines=("${(@f)$(<$file)}")
     fi
     # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then the
     # two resolved paths, each prefixed with + (existed when written) or - (did not).
-    if (( $#lines >= 6 )) && [[ $lines[1] == "awsswitch-names 1" &&
-        $lines[2] == "${AWS_CONFIG_FILE-}" &&
-        $lines[3] == "${AWS_SHARED_CREDENTIALS_FILE-}" &&
-        $lines[4] == "${HOME-}" ]] &&
-        __awsswitch_names_fresh $file $lines[5] &&
-        __awsswitch_names_fresh $file $lines[6]; then
-        body=("${(@)lines[7,-1]}")
+    if (( $#lines >= 6 )) && [[ $lines[1] == "#awsswitch-names 2" &&
+        $lines[2] == "#${AWS_CONFIG_FILE-}" &&
+        $lines[3] == "#${AWS_SHARED_CREDENTIALS_FILE-}" &&
+        $lines[4] == "#${HOME-}" ]] &&
+        __awsswitch_names_fresh $file ${lines[5][2,-1]} &&
+        __awsswitch_names_fresh $file ${lines[6][2,-1]}; then
         if [[ $kind == sessions ]]; then
-            reply=("${(@)${(@M)body:#S*}#S}")
+            reply=("${(@)${(@M)lines:#S*}#S}")
         else
-            reply=("${(@)${(@M)body:#[ps]*}#?}")
+            reply=("${(@)${(@M)lines:#[ps]*}#?}")
         fi
         \builtin return 0
     fi
-    __awsswitch_names_parse $kind
+    # Stale or missing: parse the config files.
+    config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
+    creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
+    # botocore expands a leading ~ (against HOME) in both variables.
+    [[ $config == \~/* ]] && config=${HOME-}${config[2,-1]}
+    [[ $creds == \~/* ]] && creds=${HOME-}${creds[2,-1]}
+    [[ -f $config && -r $config ]] || config=/dev/null
+    [[ -f $creds && -r $creds ]] || creds=/dev/null
+    [[ $config == /* ]] || config=./$config
+    [[ $creds == /* ]] || creds=./$creds
+    reply=("${(@f)$(\command awk -v kind=$kind $__awsswitch_awk cfg=1 $config cfg=0 $creds 2>/dev/null)}")
+    reply=("${(@)reply:#}")
+    \builtin return 0
 }
 
 # __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
@@ -196,86 +256,6 @@ __awsswitch_names_fresh() {
         (-) [[ ! -e $p ]] ;;
         (*) \builtin return 1 ;;
     esac
-}
-
-# The in-shell parser: botocore's section rules for the common cases (names that need
-# shell-style quoting beyond "..." are left to the names file).
-__awsswitch_names_parse() {
-    \builtin emulate -L zsh -o extended_glob
-    \builtin local kind=$1 config creds head name rest
-    \builtin local -a heads full shorts
-    \builtin local -A seen count
-    config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
-    creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
-    # botocore expands a leading ~ (against HOME) in both variables.
-    [[ $config == \~/* ]] && config=${HOME-}${config[2,-1]}
-    [[ $creds == \~/* ]] && creds=${HOME-}${creds[2,-1]}
-    if [[ -f $config && -r $config ]]; then
-        # Section lines only, stripped: "[...]" possibly followed by anything.
-        heads=(${(M)${${${(f)"$(<$config)"}##[[:space:]]#}%%[[:space:]]#}:#\[*\]*})
-        for head in $heads; do
-            head=${head[2,-1]}
-            head=${head%\]*}
-            if [[ $kind == sessions ]]; then
-                [[ $head == sso-session* ]] || \builtin continue
-                rest=${head#sso-session}
-            elif [[ $head == default ]]; then
-                if [[ -z ${seen[default]-} ]]; then
-                    full+=(default)
-                    seen[default]=1
-                fi
-                \builtin continue
-            else
-                [[ $head == profile* ]] || \builtin continue
-                rest=${head#profile}
-            fi
-            # botocore: shlex.split(header) must give exactly two words.
-            [[ $rest == [[:space:]]* ]] || \builtin continue
-            name=${rest##[[:space:]]#}
-            if [[ $name == \"*\" && $#name -ge 2 ]]; then
-                name=${name[2,-2]}
-                [[ $name == *[\"\\]* ]] && \builtin continue
-            elif [[ $name == \'*\' && $#name -ge 2 ]]; then
-                name=${name[2,-2]}
-                [[ $name == *\'* ]] && \builtin continue
-            elif [[ -z $name || $name == *[[:space:]\"\'\\]* ]]; then
-                \builtin continue
-            fi
-            [[ -n $name && -z ${seen[$name]-} ]] || \builtin continue
-            seen[$name]=1
-            full+=("$name")
-        done
-    fi
-    if [[ $kind == sessions ]]; then
-        reply=("${(@)full}")
-        \builtin return 0
-    fi
-    if [[ -f $creds && -r $creds ]]; then
-        heads=(${(M)${${${(f)"$(<$creds)"}##[[:space:]]#}%%[[:space:]]#}:#\[*\]*})
-        for head in $heads; do
-            name=${head[2,-1]}
-            name=${name%\]*}
-            [[ -n $name && $name != DEFAULT && -z ${seen[$name]-} ]] || \builtin continue
-            seen[$name]=1
-            full+=("$name")
-        done
-    fi
-    # Short names: without the first dot-component when 3+ components and still unique.
-    for name in $full; do
-        rest=""
-        [[ $name == *.*.* ]] && rest=${name#*.}
-        shorts+=("$rest")
-        [[ -n $rest ]] && count[$rest]=$(( ${count[$rest]:-0} + 1 ))
-    done
-    \builtin integer i
-    for (( i = 1; i <= $#full; i++ )); do
-        reply+=("$full[i]")
-        rest=$shorts[i]
-        if [[ -n $rest && ${count[$rest]} -eq 1 && -z ${seen[$rest]-} ]]; then
-            reply+=("$rest")
-        fi
-    done
-    \builtin return 0
 }
 
 # Regions offered after -r/--region (a static list: no network, no process).

@@ -615,3 +615,31 @@ def test_edit_config_unchanged_does_not_rewrite(sandbox: Any) -> None:
     )
     assert not result.changed and result.written is None
     assert os.stat(sandbox.config).st_ino == ino
+
+
+def test_diff_of_many_edits_applies_with_patch(sandbox: Any) -> None:
+    import subprocess
+
+    from conftest import require
+
+    patch = require("patch")
+    original = _long_config() + "[profile tail]\nregion = x"  # no final newline
+    doc = Document.from_text(original, "config")
+    for i in range(0, 2000, 7):
+        doc.update(PROFILE, f"org.acct{i:04d}.admin", {"region": "us-east-1"})
+    for i in range(1000, 1100):
+        doc.remove_section(PROFILE, f"org.acct{i:04d}.admin")
+    doc.update(PROFILE, "tail", {"output": "json"})
+    doc.update(PROFILE, "new", {"sso_session": "corp"})
+    doc.verify()
+    diff = doc.diff()
+    assert "\\ No newline at end of file" in diff
+    (sandbox.home / "orig").write_text(original, encoding="utf-8")
+    (sandbox.home / "p.diff").write_text(diff, encoding="utf-8")
+    subprocess.run(
+        [patch, "-s", "-o", str(sandbox.home / "new"), str(sandbox.home / "orig"),
+         str(sandbox.home / "p.diff")],
+        check=True,
+    )  # fmt: skip
+    assert (sandbox.home / "new").read_text(encoding="utf-8") == doc.text
+    assert editor.unified_diff("same", "same", "a", "b") == ""

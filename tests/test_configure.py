@@ -270,3 +270,35 @@ def test_seed_walkthrough_read_back_by_aws_cli_v2(sandbox: Any, aws_v2: str) -> 
     assert r.returncode != 0
     assert "Token for awssso.home does not exist" in r.stderr
     assert os.listdir(home / ".aws") == ["config"]
+
+
+LEGACY = (
+    "[profile legacy]\nsso_start_url = https://l.awsapps.com/start\nsso_region = us-east-1\n"
+    "sso_account_id = 111111111111\nsso_role_name = Dev\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("existing", "args", "added"),
+    [
+        ("[default]\nregion = us-east-1\n", ["default", "--output", "json"], "output = json\n"),
+        ("[profile bearer]\nsso_session = s\n", ["bearer", "--region", "eu-west-1"],
+         "region = eu-west-1\n"),
+        (LEGACY, ["legacy", "--region", "eu-west-1"], "region = eu-west-1\n"),
+    ],
+)  # fmt: skip
+def test_existing_profiles_get_just_what_is_given(
+    sandbox: Any, existing: str, args: list[str], added: str
+) -> None:
+    sandbox.write_config(existing)
+    r = run(sandbox, "configure", "profile", *args)
+    assert r.returncode == 0, r.stderr
+    assert sandbox.config.read_text() == existing + added
+
+
+def test_sso_flags_on_a_non_sso_profile_need_all_three(sandbox: Any) -> None:
+    sandbox.write_config("[profile keys]\naws_access_key_id = A\n")
+    r = run(sandbox, "configure", "profile", "keys", "--account-id", "123412341234")
+    assert r.returncode == 2
+    assert "missing --sso-session and --role-name: not on a terminal" in r.stderr
+    assert sandbox.config.read_text() == "[profile keys]\naws_access_key_id = A\n"

@@ -9,12 +9,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import require
 from test_shell_support import CONFIG, SHELLS, fresh_tokens, run_shell, run_steps, source_line
 
 from awsswitch import __version__, initcmd
 from awsswitch.shells import get_shell
 from awsswitch.shells.base import read_template
-from conftest import require
 
 OPTION_SETS = [[], ["--prompt"], ["--aliases"], ["--cmd", "sw", "--aliases=aws-", "--prompt"]]
 
@@ -65,8 +65,15 @@ def test_unsupported_shell_is_a_clear_error(sandbox, bad):
 
 
 @pytest.mark.parametrize(
-    "args", [["bash", "--bogus"], ["bash", "zsh"], ["bash", "--cmd", "a b"], ["bash", "--cmd"],
-             ["bash", "--cmd=$(id)"], ["bash", "--aliases=a b"]]
+    "args",
+    [
+        ["bash", "--bogus"],
+        ["bash", "zsh"],
+        ["bash", "--cmd", "a b"],
+        ["bash", "--cmd"],
+        ["bash", "--cmd=$(id)"],
+        ["bash", "--aliases=a b"],
+    ],
 )
 def test_bad_options(sandbox, args):
     proc = _init(sandbox, *args)
@@ -180,8 +187,14 @@ def test_init_is_silent_and_strict_safe_when_sourced_twice(sandbox, shell, optio
 @pytest.mark.parametrize("shell", SHELLS)
 def test_never_touches_rc_files(sandbox, shell):
     _init(sandbox, shell, "--prompt", "--aliases")
-    for rc in [".bashrc", ".bash_profile", ".profile", ".zshrc", ".zshenv",
-               ".config/fish/config.fish"]:
+    for rc in [
+        ".bashrc",
+        ".bash_profile",
+        ".profile",
+        ".zshrc",
+        ".zshenv",
+        ".config/fish/config.fish",
+    ]:
         assert not (sandbox.home / rc).exists()
 
 
@@ -261,12 +274,15 @@ def test_existing_alias_or_function_named_asw(sandbox, shell, pre):
 
 # -- aliases --------------------------------------------------------------------------------
 
-ALIAS_CONFIG = CONFIG + """
+ALIAS_CONFIG = (
+    CONFIG
+    + """
 [profile "it's"]
 [profile ls]
 [profile taken]
 [profile default.x.y]
 """
+)
 
 
 @pytest.mark.parametrize("shell", SHELLS)

@@ -4,6 +4,7 @@ bash, zsh and fish, with fzf and with the built-in picker."""
 from __future__ import annotations
 
 import pytest
+from conftest import require
 from test_shell_support import (
     CONFIG,
     SHELLS,
@@ -16,7 +17,6 @@ from test_shell_support import (
 
 from awsswitch.picker import _keys, rank, rows_for
 from awsswitch.profiles import Profile
-from conftest import require
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +71,7 @@ def test_cancel_leaves_everything_alone(sandbox, shell, picker):
     child.expect_exact("READY>")
     expect_prompt(child)
     status = "$status" if shell == "fish" else "$?"
-    child.sendline(f"asw; echo \"rc={status}\"")
+    child.sendline(f'asw; echo "rc={status}"')
     _expect(child, r"home\.readonly")
     child.send("\x03")  # Ctrl-C
     _expect(child, r"rc=130")

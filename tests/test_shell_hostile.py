@@ -23,8 +23,9 @@ NAME_CHARS = st.characters(
 NAMES = st.lists(
     st.one_of(
         st.text(NAME_CHARS, min_size=1, max_size=10),
-        st.lists(st.sampled_from([*"'\"\\$`;&|()<>#*?[]{}% ", "$(", "\\u"]), min_size=1,
-                 max_size=6).map("".join),
+        st.lists(
+            st.sampled_from([*"'\"\\$`;&|()<>#*?[]{}% ", "$(", "\\u"]), min_size=1, max_size=6
+        ).map("".join),
     ),
     min_size=1,
     max_size=4,

@@ -7,10 +7,10 @@ import shlex
 import subprocess
 
 import pytest
+from conftest import require
 from test_shell_support import CONFIG, SHELLS, run_shell, source_line, write_token
 
 from awsswitch.shells import get_shell
-from conftest import require
 
 HOME_PU = "awsprofile.home.poweruser"
 EVIL = "a\\u$(id)"
@@ -145,7 +145,7 @@ def test_fish_wrapped_prompt_sees_the_last_status(sandbox):
     init = sandbox.home / "init"
     init.write_text(get_shell("fish").render(exe=_exe(), cmd="asw", prompt=True))
     script = (
-        "function fish_prompt; echo -n \"status=$status> \"; end\n"
+        'function fish_prompt; echo -n "status=$status> "; end\n'
         f"{source_line('fish', init)}\n"
         "asw static\n"
         "false\n"
@@ -190,9 +190,9 @@ def test_zero_processes_per_render(sandbox, shell):
     init = sandbox.home / "init"
     init.write_text(get_shell(shell).render(exe=_exe(), cmd="asw", prompt=True))
     render = {
-        "bash": f'source {init}; for i in 1 2 3 4 5; do __awsswitch_prompt_hook; done; '
+        "bash": f"source {init}; for i in 1 2 3 4 5; do __awsswitch_prompt_hook; done; "
         'printf "%s\\n" "${PS1@P}"',
-        "zsh": f'source {init}; for i in 1 2 3 4 5; do __awsswitch_precmd; done; '
+        "zsh": f"source {init}; for i in 1 2 3 4 5; do __awsswitch_precmd; done; "
         'print -rP -- "$PROMPT"',
     }[shell]
     argv = {"bash": ["bash", "--norc", "--noprofile", "-c"], "zsh": ["zsh", "-f", "-c"]}[shell]

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from awsswitch.shells import get_shell
 from conftest import Sandbox, require
+
+from awsswitch.shells import get_shell
 
 SHELLS = ("bash", "zsh", "fish")
 EXE = [sys.executable, "-m", "awsswitch"]
@@ -156,8 +157,12 @@ def run_steps(
 def aws_vars(env: dict[str, str]) -> dict[str, str]:
     """The variables a switch may touch (AWS_*, AWSSWITCH_*, AWSUME_*, AWSU_*)."""
     keep = ("AWS_", "AWSSWITCH_", "AWSUME_", "AWSU_")
-    skip = {"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED",
-            "AWS_CA_BUNDLE"}
+    skip = {
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_EC2_METADATA_DISABLED",
+        "AWS_CA_BUNDLE",
+    }
     return {k: v for k, v in env.items() if k.startswith(keep) and k not in skip}
 
 
@@ -215,7 +220,14 @@ def fresh_tokens(sandbox: Sandbox) -> None:
 PROMPT_MARK = "READY>"
 
 
-def spawn(sandbox: Sandbox, shell: str, init: str, *, env: dict[str, str] | None = None):
+def spawn(
+    sandbox: Sandbox,
+    shell: str,
+    init: str,
+    *,
+    env: dict[str, str] | None = None,
+    pre: str = "",
+):
     """An interactive shell in a pty with the init code loaded and a known prompt."""
     import pexpect
 
@@ -229,7 +241,12 @@ def spawn(sandbox: Sandbox, shell: str, init: str, *, env: dict[str, str] | None
     }[shell]
     full_env = {**sandbox.env, "TERM": "xterm", "PS1": "$ ", **(env or {})}
     child = pexpect.spawn(
-        argv[0], argv[1:], env=full_env, encoding="utf-8", timeout=20, dimensions=(30, 120),
+        argv[0],
+        argv[1:],
+        env=full_env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 120),
         cwd=str(sandbox.home),
     )
     setup = {
@@ -237,10 +254,9 @@ def spawn(sandbox: Sandbox, shell: str, init: str, *, env: dict[str, str] | None
         "bind 'set bell-style none'; bind 'set enable-bracketed-paste off'",
         "zsh": f"PROMPT='{PROMPT_MARK} '; autoload -Uz compinit; compinit -u -D; "
         "unsetopt beep; setopt no_always_last_prompt",
-        "fish": f"function fish_prompt; echo -n '{PROMPT_MARK} '; end; "
-        "set -g fish_greeting ''",
+        "fish": f"function fish_prompt; echo -n '{PROMPT_MARK} '; end; set -g fish_greeting ''",
     }[shell]
-    child.sendline(f"{setup}; {source_line(shell, init_file)}")
+    child.sendline(f"{pre + '; ' if pre else ''}{setup}; {source_line(shell, init_file)}")
     child.expect_exact(PROMPT_MARK)
     expect_prompt(child)
     return child

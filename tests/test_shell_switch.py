@@ -79,8 +79,12 @@ def test_region_override_and_region_only(sandbox, shell):
     steps, proc = run_steps(
         sandbox,
         shell,
-        [["home.readonly", "-r", "ap-south-1"], ["-r", "us-east-2"], ["--region=sa-east-1"],
-         ["home.readonly"]],
+        [
+            ["home.readonly", "-r", "ap-south-1"],
+            ["-r", "us-east-2"],
+            ["--region=sa-east-1"],
+            ["home.readonly"],
+        ],
     )
     assert [s.status for s in steps] == [0, 0, 0, 0], proc.stderr
     first, second, third, last = (aws_vars(s.env) for s in steps)
@@ -110,8 +114,11 @@ def test_region_set_by_hand_is_kept(sandbox, shell):
         sandbox,
         shell,
         [["home.readonly"]],
-        env={"AWS_REGION": "eu-north-1", "AWS_DEFAULT_REGION": "eu-north-1",
-             "AWSSWITCH_REGION": "eu-west-1"},
+        env={
+            "AWS_REGION": "eu-north-1",
+            "AWS_DEFAULT_REGION": "eu-north-1",
+            "AWSSWITCH_REGION": "eu-west-1",
+        },
     )
     env = script_steps[0].env
     assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "eu-north-1"
@@ -139,8 +146,7 @@ def test_resolution_suffix_substring_subsequence(sandbox, shell):
         sandbox, shell, [["work.poweruser"], ["readonly"], ["hmpow"], [HOME_RO], ["default"]]
     )
     assert [s.status for s in steps] == [0] * 5, proc.stderr
-    assert [s.env["AWS_PROFILE"] for s in steps] == [WORK_PU, HOME_RO, HOME_PU, HOME_RO,
-                                                     "default"]
+    assert [s.env["AWS_PROFILE"] for s in steps] == [WORK_PU, HOME_RO, HOME_PU, HOME_RO, "default"]
 
 
 def test_non_sso_profile_has_no_token_file(sandbox, shell):
@@ -168,10 +174,13 @@ def test_stale_token_off_a_terminal_fails_and_no_login_switches(sandbox, shell):
     for path in sandbox.sso_cache.iterdir():
         path.unlink()
     steps, proc = run_steps(
-        sandbox, shell, [["home.poweruser"], ["--no-login", "home.poweruser"]],
+        sandbox,
+        shell,
+        [["home.poweruser"], ["--no-login", "home.poweruser"]],
         env={"AWS_PROFILE": "static"},
     )
     assert steps[0].status == 1
+    assert "login" in proc.stderr
     assert aws_vars(steps[0].env) == {"AWS_PROFILE": "static"}
     assert steps[1].status == 0
     assert steps[1].env["AWS_PROFILE"] == HOME_PU

@@ -84,9 +84,9 @@ def ask(
         return answer
 
 
-def _missing(flags: list[str]) -> UsageError:
+def _missing(flags: list[str], why: str = _NOT_A_TTY) -> UsageError:
     names = flags[0] if len(flags) == 1 else ", ".join(flags[:-1]) + " and " + flags[-1]
-    return UsageError(f"missing {names}: {_NOT_A_TTY}")
+    return UsageError(f"missing {names}: {why}")
 
 
 def _text(values: Mapping[str, Any] | None, key: str) -> str | None:
@@ -204,29 +204,27 @@ def profile(
     sessions = [s.name for s in doc.sections() if s.kind == editor.SSO_SESSION and s.effective]
     kind = profiles.classify(current) if current else None
     sso_flags = sso_session is not None or account_id is not None or role_name is not None
-    # A keys / role / process profile only gets region/output unless SSO flags are given.
-    sso_mode = sso_flags or kind in (
-        None,
-        profiles.KIND_SSO,
-        profiles.KIND_SSO_LEGACY,
-        profiles.KIND_OTHER,
-    )
-
+    # A new profile is an SSO profile; an existing keys / role / process / plain profile only
+    # gets region and output unless SSO flags are given.
+    sso_fields = not current or sso_flags or kind in (profiles.KIND_SSO, profiles.KIND_SSO_LEGACY)
     cur_session = _text(current, "sso_session")
-    cur_account = _text(current, "sso_account_id")
-    cur_role = _text(current, "sso_role_name")
+    legacy = "sso_start_url" in current and sso_session is None and cur_session is None
+
     if interactive:
-        if sso_mode:
-            if sso_session is None:
+        if sso_fields:
+            if sso_session is None and not legacy:
                 if sessions:
                     _say("Known sso-sessions: " + ", ".join(display(s) for s in sessions))
                 default = cur_session or (sessions[0] if len(sessions) == 1 else None)
                 sso_session = ask("SSO session name", default, validate.why_section_name)
-            _warn_unknown_session(sso_session, sessions, path)
             if account_id is None:
-                account_id = ask("SSO account ID", cur_account, validate.why_account_id)
+                account_id = ask(
+                    "SSO account ID", _text(current, "sso_account_id"), validate.why_account_id
+                )
             if role_name is None:
-                role_name = ask("SSO role name", cur_role, validate.why_role_name)
+                role_name = ask(
+                    "SSO role name", _text(current, "sso_role_name"), validate.why_role_name
+                )
         if region is None:
             session_values = doc.get(editor.SSO_SESSION, sso_session or cur_session or "")
             default_region = _text(current, "region") or _text(session_values, "sso_region")
@@ -240,26 +238,6 @@ def profile(
                 validate.why_output_format,
                 required=False,
             )
-    elif sso_mode:
-        missing = [
-            flag
-            for flag, v in (
-                ("--sso-session", sso_session or cur_session),
-                ("--account-id", account_id or cur_account),
-                ("--role-name", role_name or cur_role),
-            )
-            if not v
-        ]
-        if missing:
-            raise _missing(missing)
-        _warn_unknown_session(sso_session or cur_session, sessions, path)
-
-    if sso_session and ("sso_start_url" in current or "sso_region" in current):
-        _say(
-            f"note: [{display(editor.header_for(editor.PROFILE, name))}] also sets "
-            "sso_start_url/sso_region (legacy form); botocore requires them to equal the "
-            "sso-session's values"
-        )
 
     values: dict[str, str] = {}
     for key, value in (
@@ -271,11 +249,34 @@ def profile(
     ):
         if value:
             values[key] = value
+    final = {**current, **values}
+    # botocore's SSO provider: either of account/role makes it an SSO profile that needs both,
+    # plus an sso_session (or the legacy sso_start_url in the profile).
+    if not current or sso_flags or "sso_account_id" in final or "sso_role_name" in final:
+        missing = [
+            flag
+            for flag, present in (
+                ("--sso-session", _text(final, "sso_session") or _text(final, "sso_start_url")),
+                ("--account-id", _text(final, "sso_account_id")),
+                ("--role-name", _text(final, "sso_role_name")),
+            )
+            if not present
+        ]
+        if missing:
+            why = "an SSO profile needs all three" if interactive else _NOT_A_TTY
+            raise _missing(missing, why)
     if not values:
         raise UsageError(
             f"nothing to set for profile {name!r}: give --region or --output (it is not an SSO "
             "profile, so awsswitch does not add sso_* keys unless you pass --sso-session, "
             "--account-id and --role-name)"
+        )
+    _warn_unknown_session(_text(final, "sso_session"), sessions, path)
+    if sso_session and ("sso_start_url" in current or "sso_region" in current):
+        _say(
+            f"note: [{display(editor.header_for(editor.PROFILE, name))}] also sets "
+            "sso_start_url/sso_region (legacy form); botocore requires them to equal the "
+            "sso-session's values"
         )
 
     def change(doc: editor.Document) -> str:

@@ -19,8 +19,8 @@ from awsswitch import editor, environment
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.profiles import ProfileIndex, load_index
 from awsswitch.sync import apply, portal
-from awsswitch.sync.naming import Grant, Template, parse_template
-from awsswitch.sync.plan import ADD, REMOVE, SKIP, STALE, UPDATE, Change, Plan, make_plan
+from awsswitch.sync.naming import parse_template
+from awsswitch.sync.plan import ADD, REMOVE, SKIP, STALE, UNCHANGED, UPDATE, Change, Plan, make_plan
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+-\d+")
 _LIST_ADDS = 30  # above this many new profiles, list a few and count the rest
@@ -41,7 +41,7 @@ def session_token(
     return access
 
 
-def _sessions(names: Sequence[str], index: ProfileIndex) -> dict[str, str]:
+def _sessions(names: Sequence[str], index: ProfileIndex, env: Mapping[str, str]) -> dict[str, str]:
     """Session → sso_region, in argument order without repeats; UsageError for bad ones."""
     out: dict[str, str] = {}
     for name in names:
@@ -49,7 +49,7 @@ def _sessions(names: Sequence[str], index: ProfileIndex) -> dict[str, str]:
         if section is None:
             known = ", ".join(sorted(index.sso_sessions)) or "none"
             raise UsageError(
-                f"no [sso-session {name}] in {environment.config_file()} (sessions: {known}); "
+                f"no [sso-session {name}] in {environment.config_file(env)} (sessions: {known}); "
                 f"create it with `awsswitch configure sso-session {name}`"
             )
         region = section.get("sso_region")
@@ -89,7 +89,12 @@ def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
     lines = [_describe(c) for c in shown]
     if len(shown) < len(adds):
         lines.append(f"  + … and {len(adds) - len(shown)} more")
-    lines += [_describe(c) for c in plan.changes if c.action not in (ADD, "unchanged")]
+    # A rename shows once, as "~ new (renamed from old)", not also as "- old".
+    lines += [
+        _describe(c)
+        for c in plan.changes
+        if c.action not in (ADD, UNCHANGED) and not (c.action == REMOVE and c.renamed_to)
+    ]
     lines += [_describe(c) for c in plan.of(ADD) if c.renamed_from]
     counts = plan.counts()
     summary = ", ".join(
@@ -124,26 +129,6 @@ def _check_options(region: str | None, concurrency: int, max_rate: float | None)
         raise UsageError("--max-rate must be a positive number of requests per second")
 
 
-def plan_for(
-    listings: Mapping[str, list[Grant]],
-    doc: editor.Document,
-    env: Mapping[str, str],
-    *,
-    template: Template,
-    sso_regions: Mapping[str, str],
-    region: str | None,
-    prune: bool,
-) -> Plan:
-    return make_plan(
-        listings,
-        apply.existing_profiles(doc, env),
-        template=template,
-        sso_regions=sso_regions,
-        region=region,
-        prune=prune,
-    )
-
-
 def run(
     sessions: Sequence[str],
     *,
@@ -162,7 +147,7 @@ def run(
     if not sessions:
         raise UsageError("name at least one sso-session to sync")
     index = load_index(env)
-    sso_regions = _sessions(sessions, index)
+    sso_regions = _sessions(sessions, index, env)
     interactive = _interactive()
 
     specs = [
@@ -175,10 +160,15 @@ def run(
         specs, env=env, concurrency=concurrency, max_rate=max_rate, progress=portal.Progress()
     )
 
+    def plan_for(doc: editor.Document) -> Plan:
+        existing = apply.existing_profiles(doc, env)
+        return make_plan(
+            listings, existing, template=tpl, sso_regions=sso_regions, region=region, prune=prune
+        )
+
     path = environment.config_file(env)
-    options = {"template": tpl, "sso_regions": sso_regions, "region": region, "prune": prune}
     doc = apply.load(path)
-    plan = plan_for(listings, doc, env, **options)  # type: ignore[arg-type]
+    plan = plan_for(doc)
 
     if dry_run:
         sys.stdout.write(apply.preview(doc, plan))
@@ -191,7 +181,7 @@ def run(
 
     def replan(current: editor.Document) -> Plan:
         # Under the editor's lock, against what the file holds now.
-        fresh = plan_for(listings, current, env, **options)  # type: ignore[arg-type]
+        fresh = plan_for(current)
         extra = {c.name for c in fresh.disappearing} - confirmed
         if extra and not yes and interactive:
             raise AwsswitchError(

@@ -44,9 +44,7 @@ def is_cmd_name(name: str) -> bool:
 
 # Alias names: what bash, zsh and fish all accept as an alias/function name and that needs
 # no quoting anywhere (bash forbids / $ ` = quotes and metacharacters in alias names).
-_ALIAS_CHARS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@+-:,%"
-)
+_ALIAS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@+-:,%")
 
 
 def read_template(filename: str) -> str:
@@ -114,9 +112,7 @@ class Shell:
         (alias name, arguments for the switch function) pairs, already validated.
         """
         if not is_cmd_name(cmd):
-            raise UsageError(
-                f"invalid --cmd {cmd!r}: use letters, digits, '_' and '-' (e.g. asw)"
-            )
+            raise UsageError(f"invalid --cmd {cmd!r}: use letters, digits, '_' and '-' (e.g. asw)")
         text = read_template(self.template)
         out: list[str] = [header] if header else []
         keep = True

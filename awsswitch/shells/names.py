@@ -1,34 +1,37 @@
 """The names file: profile and sso-session names for shell completion (stdlib only).
 
-Completion must not start Python, so the switch core (and `init --aliases`) leave the
-names in `<cache_dir>/names` whenever they have parsed the config anyway; the shell
-functions read it when it is newer than the config files, and otherwise parse the files
-themselves. Format, one item per line:
+Completion must not start Python, so the switch core and `init` leave the names in
+`<cache_dir>/names` whenever they find it stale; the shell functions read it when it is
+newer than the config files (no process at all), and otherwise parse the config files
+with one `awk`. Format, one item per line:
 
-    awsswitch-names 1
-    <raw $AWS_CONFIG_FILE>            (empty when unset)
-    <raw $AWS_SHARED_CREDENTIALS_FILE>
-    <$HOME>
-    +<config path> | -<config path>   (+ it existed when written, - it did not)
-    +<credentials path> | -<credentials path>
-    p<profile name>                   (every profile, in botocore order)
-    s<short name>                     (when it differs from the name)
-    S<sso-session name>
+    #awsswitch-names 2
+    #<raw $AWS_CONFIG_FILE>           (empty when unset)
+    #<raw $AWS_SHARED_CREDENTIALS_FILE>
+    #<$HOME>
+    #+<config path> | #-<config path> (+ it existed when written, - it did not)
+    #+<credentials path> | #-<credentials path>
+    S<sso-session name>               \
+    p<profile name>                    > sorted by code point (= C-locale byte order), so
+    s<short name, when not the name>  /  bash can binary-search a prefix
 
-The first four lines let the shell check, without a process, that the file was written for
-the same files it would read; names with a line break are left out (they cannot be typed
-at a prompt anyway).
+The header lets the shell check, without a process, that the file was written for the
+same files it would read; names with a line break are left out (they cannot be typed at a
+prompt anyway).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from awsswitch import environment
-from awsswitch.profiles import ProfileIndex
 
-MAGIC = "awsswitch-names 1"
+if TYPE_CHECKING:
+    from awsswitch.profiles import ProfileIndex
+
+MAGIC = "awsswitch-names 2"
 
 Stamp = tuple[str, str, int, int]  # (config spec, credentials spec, their mtimes in ns)
 
@@ -52,7 +55,7 @@ def stamp(env: Mapping[str, str]) -> Stamp:
 
 
 def _header(env: Mapping[str, str], st: Stamp) -> list[str]:
-    return [
+    values = [
         MAGIC,
         env.get("AWS_CONFIG_FILE", ""),
         env.get("AWS_SHARED_CREDENTIALS_FILE", ""),
@@ -60,6 +63,7 @@ def _header(env: Mapping[str, str], st: Stamp) -> list[str]:
         st[0],
         st[1],
     ]
+    return ["#" + v for v in values]
 
 
 def _one_line(text: str) -> bool:
@@ -85,14 +89,14 @@ def render(index: ProfileIndex, env: Mapping[str, str], st: Stamp) -> str | None
     header = _header(env, st)
     if not all(_one_line(h) for h in header):
         return None
-    lines = header
+    body = []
     for p in index.profiles:
         if _one_line(p.name):
-            lines.append("p" + p.name)
+            body.append("p" + p.name)
             if p.short != p.name:
-                lines.append("s" + p.short)
-    lines.extend("S" + s for s in index.sso_sessions if _one_line(s))
-    return "\n".join(lines) + "\n"
+                body.append("s" + p.short)
+    body.extend("S" + s for s in index.sso_sessions if _one_line(s))
+    return "\n".join(header + sorted(set(body))) + "\n"
 
 
 def _private(path: str, flags: int) -> int:
@@ -121,4 +125,22 @@ def update(index: ProfileIndex, env: Mapping[str, str], before: Stamp) -> bool:
         os.replace(tmp, path)
         return True
     except OSError:
+        return False
+
+
+def refresh(env: Mapping[str, str]) -> bool:
+    """Bring the names file up to date if it is stale (parses the config only then).
+
+    For `init` and for commands that change the config files. Never raises.
+    """
+    from awsswitch.errors import AwsswitchError
+
+    try:
+        before = stamp(env)
+        if is_fresh(env, before):
+            return False
+        from awsswitch.profiles import load_index
+
+        return update(load_index(env), env, before)
+    except (AwsswitchError, OSError, UnicodeError):
         return False

@@ -209,10 +209,7 @@ def make_plan(
                 Change(REMOVE, e.name, e.marker, reason=f"renamed to {to}", renamed_to=to)
             )
             continue
-        why = (
-            "duplicate of another generated profile"
-            if e.identity in granted
-            else ("no longer granted")
-        )
+        granted_elsewhere = e.identity in granted
+        why = "duplicate of another generated profile" if granted_elsewhere else "no longer granted"
         leaving.append(Change(REMOVE if prune else STALE, e.name, e.marker, reason=why))
     return Plan(changes=[*leaving, *in_place, *adds])

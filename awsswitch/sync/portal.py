@@ -4,7 +4,7 @@ Manners toward IAM Identity Center, which documents 20 requests per second and a
 with 429 `TooManyRequestsException`:
 - at most `concurrency` calls in flight, ever (one thread pool shared by all sessions);
 - a `Pacer` per session: it starts at 20 requests/s and doubles every quarter second while the
-  portal accepts everything (TCP-style slow start), halves on a 429, then grows by about
+  portal accepts everything (TCP-style slow start), drops 30% on a 429, then grows by about
   2 requests/s each second (AIMD); `max_rate` caps it for people who share the quota;
 - botocore's *standard* retry mode retries a throttled call with exponential backoff and
   jitter; when it gives up (attempts or its retry quota exhausted) our own backoff retries the
@@ -69,7 +69,7 @@ class Pacer:
     """Requests per second for one portal: slow start, then AIMD on throttling (thread-safe).
 
     `before_send()` runs before every HTTP attempt (retries included) and sleeps as needed;
-    `throttled()` / `accepted()` feed back each answer.
+    `on_response()` sees every answer and cuts the rate on a 429. Growth is by elapsed time.
     """
 
     START = 20.0  # IAM Identity Center's documented rate
@@ -77,6 +77,7 @@ class Pacer:
     DOUBLING = 0.25  # seconds per doubling during slow start: 20 → 320 in one second
     CEILING = 10_000.0  # past this, concurrency is the only bound anyway
     INCREASE = 2.0  # requests/s gained per second after the first throttle
+    DECREASE = 0.7  # rate kept after a 429 (CUBIC's beta; halving wastes more)
     COOLDOWN = 1.0  # one cut per second: a burst of 429s is one congestion event
 
     def __init__(
@@ -128,10 +129,7 @@ class Pacer:
                 return
             self._last_cut = now
             self.slow_start = False
-            self.rate = max(self.FLOOR, min(self.rate, self._observed(now)) / 2)
-
-    def accepted(self) -> None:
-        pass  # growth is time-based (see _grow); kept for symmetry and tests
+            self.rate = max(self.FLOOR, min(self.rate, self._observed(now)) * self.DECREASE)
 
     def on_response(self, response: Any = None, **_: Any) -> None:  # a `needs-retry` handler
         if response is not None and getattr(response[0], "status_code", 0) == 429:
@@ -193,7 +191,7 @@ def _endpoint(env: Mapping[str, str]) -> str | None:
 def make_client(
     region: str, env: Mapping[str, str], *, concurrency: int, max_rate: float | None
 ) -> Any:
-    """An unsigned `sso` portal client with adaptive retries and a big enough pool."""
+    """An unsigned `sso` portal client: standard retries, a `Pacer`, a big enough pool."""
     import botocore
     import botocore.session
     from botocore.config import Config
