@@ -41,8 +41,9 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", help="Print the version and exit.", callback=_version,
-                     is_eager=True),
+        typer.Option(
+            "--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """Switch AWS profiles in bash, zsh and fish, SSO-aware."""
@@ -87,8 +88,9 @@ def configure_sso_session(
     ] = None,
     scopes: Annotated[
         Optional[str],
-        typer.Option("--scopes", help="Registration scopes, comma-separated "
-                     "[default: sso:account:access]."),
+        typer.Option(
+            "--scopes", help="Registration scopes, comma-separated [default: sso:account:access]."
+        ),
     ] = None,
 ) -> None:
     """Create or update [sso-session NAME]; prompts for what is missing on a terminal.
@@ -198,8 +200,9 @@ def login(
     """Make an SSO session's token fresh: keep it, refresh it, or log in."""
     from awsswitch.commands import login as login_cmd
 
-    login_cmd.run(profile, sso_session=sso_session, force=force, native=native,
-                  no_browser=no_browser)
+    login_cmd.run(
+        profile, sso_session=sso_session, force=force, native=native, no_browser=no_browser
+    )
 
 
 @app.command()
@@ -290,7 +293,9 @@ def run(args: list[str]) -> int:
     except KeyboardInterrupt:
         print("awsswitch: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except typer.Exit as exc:  # raised inside commands
+    except typer.Exit as exc:  # raised inside commands; typer turns Ctrl-C into Exit(130)
+        if exc.exit_code == EXIT_INTERRUPTED:
+            print("awsswitch: interrupted", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:  # click's own usage errors
         import click

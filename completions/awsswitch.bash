@@ -65,7 +65,7 @@ END {
 _awsswitch_cli_names() {
     _awsswitch_cli_reply=()
     ((BASH_VERSINFO[0] >= 4)) || \builtin return 0
-    \builtin local kind=${1-profiles} prefix=${2-} file word
+    \builtin local kind="${1-profiles}" prefix="${2-}" file word
     \builtin local -a lines
     file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
     lines=()
@@ -109,7 +109,7 @@ _awsswitch_cli_names() {
 
 # _awsswitch_cli_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
 _awsswitch_cli_names_fresh() {
-    \builtin local path=${2:1}
+    \builtin local path="${2:1}"
     case ${2:0:1} in
     +) [[ -e ${path} && $1 -nt ${path} ]] ;;
     -) [[ ! -e ${path} ]] ;;
@@ -118,25 +118,37 @@ _awsswitch_cli_names_fresh() {
 }
 
 # _awsswitch_cli_names_range KEY: appends to _awsswitch_cli_reply the lines of the caller's
-# sorted `lines` that start with KEY (without their first character): a binary search,
-# so a TAB costs the same with 10 or 10,000 profiles.
+# sorted `lines` that start with KEY (without their first character): two binary searches
+# and one slice, so a TAB costs about the same with 10 or 10,000 profiles.
 _awsswitch_cli_names_range() {
     \builtin local LC_ALL=C
-    \builtin local key=$1
-    \builtin local -i lo=6 hi=${#lines[@]} mid
+    \builtin local -i first last
+    _awsswitch_cli_names_bound "$1"
+    first=${_awsswitch_cli_i}
+    # No UTF-8 text contains the byte 0xFF: KEY followed by it sorts after every match.
+    _awsswitch_cli_names_bound "$1"$'\xff'
+    last=${_awsswitch_cli_i}
+    if ((last > first)); then
+        \builtin local -a found
+        found=("${lines[@]:first:last-first}")
+        _awsswitch_cli_reply+=("${found[@]#?}")
+    fi
+    \builtin return 0
+}
+
+# _awsswitch_cli_names_bound KEY: sets _awsswitch_cli_i to the first index of `lines` (from 6,
+# past the header) whose line is not less than KEY (byte order: LC_ALL=C in the caller).
+_awsswitch_cli_names_bound() {
+    \builtin local -i lo=6 hi="${#lines[@]}" mid
     while ((lo < hi)); do
         mid=$(((lo + hi) / 2))
-        if [[ ${lines[mid]} < "${key}" ]]; then
+        if [[ ${lines[mid]} < "$1" ]]; then
             lo=$((mid + 1))
         else
             hi=${mid}
         fi
     done
-    while ((lo < ${#lines[@]})) && [[ ${lines[lo]} == "${key}"* ]]; do
-        _awsswitch_cli_reply+=("${lines[lo]:1}")
-        lo=$((lo + 1))
-    done
-    \builtin return 0
+    _awsswitch_cli_i=${lo}
 }
 
 # What each command accepts; "=" after an option means it takes a value.
@@ -161,8 +173,14 @@ _awsswitch_cli_spec() {
 _awsswitch_cli_positional() {
     case $1 in
     init | demo) _awsswitch_cli_reply=(bash zsh fish) ;;
-    status | login | "configure profile") _awsswitch_cli_names profiles "$2" ;;
-    sync | "configure sso-session") _awsswitch_cli_names sessions "$2" ;;
+    status | login | "configure profile")
+        kind=names
+        _awsswitch_cli_names profiles "$2"
+        ;;
+    sync | "configure sso-session")
+        kind=names
+        _awsswitch_cli_names sessions "$2"
+        ;;
     *) _awsswitch_cli_reply=() ;;
     esac
 }
@@ -170,7 +188,10 @@ _awsswitch_cli_positional() {
 # Values of the options that take one (OPTION PREFIX).
 _awsswitch_cli_value() {
     case $1 in
-    --sso-session) _awsswitch_cli_names sessions "$2" ;;
+    --sso-session)
+        kind=names
+        _awsswitch_cli_names sessions "$2"
+        ;;
     --region)
         _awsswitch_cli_reply=(us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1
             ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4
@@ -185,7 +206,7 @@ _awsswitch_cli_value() {
 }
 
 _awsswitch() {
-    local line=${COMP_LINE:0:COMP_POINT} cur path="" word value="" keep q i
+    local line=${COMP_LINE:0:COMP_POINT} cur path="" word value="" keep="" q="" i kind=""
     local -a words
     # Words before the cursor, split on blanks (COMP_WORDS also splits at ':' and '=').
     read -r -a words <<<"${line}"
@@ -229,20 +250,25 @@ _awsswitch() {
     else
         _awsswitch_cli_positional "${path}" "${cur}"
     fi
-    # Values: keep only what matches, drop what readline already treats as a separate word.
+    # Values: keep what matches (names come filtered already), put back an `--option=`
+    # typed in the same word, drop what readline treats as a separate word (up to the last
+    # : or =), and quote what needs it (printf %q leaves plain names as they are).
+    local -a found
+    found=()
+    if [[ ${kind-} == names ]]; then
+        found=("${_awsswitch_cli_reply[@]}")
+    else
+        for word in "${_awsswitch_cli_reply[@]}"; do
+            [[ ${word} == "${cur}"* ]] && found+=("${word}")
+        done
+    fi
+    ((${#found[@]})) || return 0
     local typed=${keep-}${cur}
     keep=""
     [[ ${typed} == *[:=]* ]] && keep=${typed%"${typed##*[:=]}"}
-    for word in "${_awsswitch_cli_reply[@]}"; do
-        [[ ${word} == "${cur}"* ]] || continue
-        word=${typed%"${cur}"}${word}
-        word=${word#"${keep}"}
-        if [[ ${word} == *[!A-Za-z0-9._@%+,:=/-]* ]]; then
-            printf -v q '%q' "${word}"
-            word=${q}
-        fi
-        COMPREPLY+=("${word}")
-    done
+    found=("${found[@]/#/"${typed%"${cur}"}"}")
+    printf -v q '%q\n' "${found[@]#"${keep}"}"
+    mapfile -t COMPREPLY <<<"${q%$'\n'}"
     return 0
 }
 if ((BASH_VERSINFO[0] >= 4)); then

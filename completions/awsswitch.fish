@@ -70,9 +70,11 @@ function __awsswitch_cli_names_fresh --argument-names file spec
     end
 end
 
-# __awsswitch_cli_names KIND: prints the profile names (full and short) for KIND=profiles, the
-# sso-session names for KIND=sessions, one per line.
-function __awsswitch_cli_names --argument-names kind
+# __awsswitch_cli_names KIND [PREFIX]: prints the profile names (full and short) for
+# KIND=profiles, the sso-session names for KIND=sessions, one per line: those starting
+# with PREFIX when there are any (fish then has fewer to sort), else all of them (fish
+# matches them its own fuzzy way).
+function __awsswitch_cli_names --argument-names kind prefix
     builtin test -n "$kind"; or set kind profiles
     set -l cache "$AWSSWITCH_CACHE_DIR"
     if builtin test -z "$cache"
@@ -93,11 +95,16 @@ function __awsswitch_cli_names --argument-names kind
             and builtin test "$h[4]" = "#$HOME"
             and __awsswitch_cli_names_fresh $file (string sub -s 2 -- $h[5])
             and __awsswitch_cli_names_fresh $file (string sub -s 2 -- $h[6])
-            if builtin test "$kind" = sessions
-                string replace -rf '^S' '' < $file
-            else
-                string replace -rf '^[ps]' '' < $file
+            set -l tag '^[ps]'
+            builtin test "$kind" = sessions; and set tag '^S'
+            if builtin test -n "$prefix"
+                set -l found (string replace -rf $tag'(?='(string escape --style=regex -- $prefix)')' '' < $file)
+                if set -q found[1]
+                    builtin printf '%s\n' $found
+                    return 0
+                end
             end
+            string replace -rf $tag '' < $file
             return 0
         end
     end
@@ -155,12 +162,12 @@ complete -c awsswitch -n '__fish_seen_subcommand_from init' -l prompt -d 'Also i
 # configure
 complete -c awsswitch -n '__fish_seen_subcommand_from configure; and not __fish_seen_subcommand_from sso-session profile' -a sso-session -d 'Create or update [sso-session NAME]'
 complete -c awsswitch -n '__fish_seen_subcommand_from configure; and not __fish_seen_subcommand_from sso-session profile' -a profile -d 'Create or update [profile NAME]'
-complete -c awsswitch -n '__awsswitch_cli_configure_sub sso-session' -a '(__awsswitch_cli_names sessions)' -d sso-session
+complete -c awsswitch -n '__awsswitch_cli_configure_sub sso-session' -a '(__awsswitch_cli_names sessions (commandline -ct))' -d sso-session
 complete -c awsswitch -n '__awsswitch_cli_configure_sub sso-session' -l start-url -x -d 'SSO start URL'
 complete -c awsswitch -n '__awsswitch_cli_configure_sub sso-session' -l region -x -a '(__awsswitch_cli_regions)' -d 'Region of the IAM Identity Center'
 complete -c awsswitch -n '__awsswitch_cli_configure_sub sso-session' -l scopes -x -d 'Registration scopes'
-complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -a '(__awsswitch_cli_names profiles)' -d Profile
-complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -l sso-session -x -a '(__awsswitch_cli_names sessions)' -d 'The sso-session it uses'
+complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -a '(__awsswitch_cli_names profiles (commandline -ct))' -d Profile
+complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -l sso-session -x -a '(__awsswitch_cli_names sessions (commandline -ct))' -d 'The sso-session it uses'
 complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -l account-id -x -d '12-digit AWS account id'
 complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -l role-name -x -d 'Permission set (role) name'
 complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -l region -x -a '(__awsswitch_cli_regions)' -d 'Default region'
@@ -168,18 +175,18 @@ complete -c awsswitch -n '__awsswitch_cli_configure_sub profile' -l output -x -a
 
 # list / status
 complete -c awsswitch -n '__fish_seen_subcommand_from list' -l json -d 'Machine-readable output'
-complete -c awsswitch -n '__fish_seen_subcommand_from status' -a '(__awsswitch_cli_names profiles)' -d Profile
+complete -c awsswitch -n '__fish_seen_subcommand_from status' -a '(__awsswitch_cli_names profiles (commandline -ct))' -d Profile
 complete -c awsswitch -n '__fish_seen_subcommand_from status' -l verify -d 'Ask STS who you are'
 
 # login / logout
-complete -c awsswitch -n '__fish_seen_subcommand_from login' -a '(__awsswitch_cli_names profiles)' -d Profile
-complete -c awsswitch -n '__fish_seen_subcommand_from login logout' -l sso-session -x -a '(__awsswitch_cli_names sessions)' -d sso-session
+complete -c awsswitch -n '__fish_seen_subcommand_from login' -a '(__awsswitch_cli_names profiles (commandline -ct))' -d Profile
+complete -c awsswitch -n '__fish_seen_subcommand_from login logout' -l sso-session -x -a '(__awsswitch_cli_names sessions (commandline -ct))' -d sso-session
 complete -c awsswitch -n '__fish_seen_subcommand_from login' -l force -d 'Log in even if the token is fresh'
 complete -c awsswitch -n '__fish_seen_subcommand_from login' -l native -d 'Use the built-in device flow'
 complete -c awsswitch -n '__fish_seen_subcommand_from login' -l no-browser -d 'Print the URL and code only'
 
 # sync
-complete -c awsswitch -n '__fish_seen_subcommand_from sync' -a '(__awsswitch_cli_names sessions)' -d sso-session
+complete -c awsswitch -n '__fish_seen_subcommand_from sync' -a '(__awsswitch_cli_names sessions (commandline -ct))' -d sso-session
 complete -c awsswitch -n '__fish_seen_subcommand_from sync' -l template -x -d 'Profile name template'
 complete -c awsswitch -n '__fish_seen_subcommand_from sync' -l dry-run -d 'Print a diff, write nothing'
 complete -c awsswitch -n '__fish_seen_subcommand_from sync' -l prune -d 'Remove generated profiles whose role is gone'

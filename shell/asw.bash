@@ -48,9 +48,9 @@ __awsswitch_epoch() {
     __awsswitch_e=""
     \builtin local re='^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]*)?(Z|z|UTC|[+-][0-9]{2}:?[0-9]{2})?$'
     [[ ${1-} =~ $re ]] || \builtin return 0
-    \builtin local -i y=10#${BASH_REMATCH[1]} m=10#${BASH_REMATCH[2]} d=10#${BASH_REMATCH[3]}
-    \builtin local -i hh=10#${BASH_REMATCH[4]} mm=10#${BASH_REMATCH[5]} ss=10#${BASH_REMATCH[6]}
-    \builtin local tz=${BASH_REMATCH[8]} off=0 era yoe doy doe
+    \builtin local -i y="10#${BASH_REMATCH[1]}" m="10#${BASH_REMATCH[2]}" d="10#${BASH_REMATCH[3]}"
+    \builtin local -i hh="10#${BASH_REMATCH[4]}" mm="10#${BASH_REMATCH[5]}" ss="10#${BASH_REMATCH[6]}"
+    \builtin local tz="${BASH_REMATCH[8]}" off=0 era yoe doy doe
     if [[ ${tz} == [+-]* ]]; then
         tz=${tz//:/}
         off=$((10#${tz:1:2} * 3600 + 10#${tz:3:2} * 60))
@@ -122,7 +122,7 @@ __awsswitch_prompt_update() {
 
 # Runs first in PROMPT_COMMAND and hands the last command's status on unchanged.
 __awsswitch_prompt_hook() {
-    \builtin local __awsswitch_s=$?
+    \builtin local __awsswitch_s="$?"
     __awsswitch_prompt_update || \builtin true
     \builtin return "${__awsswitch_s}"
 }
@@ -207,7 +207,7 @@ END {
 __awsswitch_names() {
     __awsswitch_reply=()
     ((BASH_VERSINFO[0] >= 4)) || \builtin return 0
-    \builtin local kind=${1-profiles} prefix=${2-} file word
+    \builtin local kind="${1-profiles}" prefix="${2-}" file word
     \builtin local -a lines
     file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
     lines=()
@@ -251,7 +251,7 @@ __awsswitch_names() {
 
 # __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
 __awsswitch_names_fresh() {
-    \builtin local path=${2:1}
+    \builtin local path="${2:1}"
     case ${2:0:1} in
     +) [[ -e ${path} && $1 -nt ${path} ]] ;;
     -) [[ ! -e ${path} ]] ;;
@@ -260,25 +260,37 @@ __awsswitch_names_fresh() {
 }
 
 # __awsswitch_names_range KEY: appends to __awsswitch_reply the lines of the caller's
-# sorted `lines` that start with KEY (without their first character): a binary search,
-# so a TAB costs the same with 10 or 10,000 profiles.
+# sorted `lines` that start with KEY (without their first character): two binary searches
+# and one slice, so a TAB costs about the same with 10 or 10,000 profiles.
 __awsswitch_names_range() {
     \builtin local LC_ALL=C
-    \builtin local key=$1
-    \builtin local -i lo=6 hi=${#lines[@]} mid
+    \builtin local -i first last
+    __awsswitch_names_bound "$1"
+    first=${__awsswitch_i}
+    # No UTF-8 text contains the byte 0xFF: KEY followed by it sorts after every match.
+    __awsswitch_names_bound "$1"$'\xff'
+    last=${__awsswitch_i}
+    if ((last > first)); then
+        \builtin local -a found
+        found=("${lines[@]:first:last-first}")
+        __awsswitch_reply+=("${found[@]#?}")
+    fi
+    \builtin return 0
+}
+
+# __awsswitch_names_bound KEY: sets __awsswitch_i to the first index of `lines` (from 6,
+# past the header) whose line is not less than KEY (byte order: LC_ALL=C in the caller).
+__awsswitch_names_bound() {
+    \builtin local -i lo=6 hi="${#lines[@]}" mid
     while ((lo < hi)); do
         mid=$(((lo + hi) / 2))
-        if [[ ${lines[mid]} < "${key}" ]]; then
+        if [[ ${lines[mid]} < "$1" ]]; then
             lo=$((mid + 1))
         else
             hi=${mid}
         fi
     done
-    while ((lo < ${#lines[@]})) && [[ ${lines[lo]} == "${key}"* ]]; do
-        __awsswitch_reply+=("${lines[lo]:1}")
-        lo=$((lo + 1))
-    done
-    \builtin return 0
+    __awsswitch_i=${lo}
 }
 
 # Regions offered after -r/--region (a static list: no network, no process).
@@ -291,7 +303,7 @@ __awsswitch_regions=(us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-
 
 # Completion for the switch function: options, regions after -r, profile names.
 __awsswitch_complete() {
-    \builtin local line=${COMP_LINE:0:COMP_POINT} cur prev word keep q
+    \builtin local line="${COMP_LINE:0:COMP_POINT}" cur prev word keep q=""
     # The word being completed, whole (COMP_WORDS splits at ':' and '=').
     cur=${line##*[[:space:]]}
     prev=""
@@ -310,18 +322,13 @@ __awsswitch_complete() {
         \builtin return 0
     fi
     __awsswitch_names profiles "${cur}"
-    # Drop what readline already treats as a separate word (up to the last : or =).
+    ((${#__awsswitch_reply[@]})) || \builtin return 0
+    # Drop what readline already treats as a separate word (up to the last : or =), and
+    # quote what needs it (printf %q leaves plain names as they are); no per-name loop.
     keep=""
     [[ ${cur} == *[:=]* ]] && keep=${cur%"${cur##*[:=]}"}
-    for word in "${__awsswitch_reply[@]}"; do
-        [[ ${word} == "${cur}"* ]] || \builtin continue
-        word=${word#"${keep}"}
-        if [[ ${word} == *[!A-Za-z0-9._@%+,:=/-]* ]]; then
-            \builtin printf -v q '%q' "${word}"
-            word=${q}
-        fi
-        COMPREPLY+=("${word}")
-    done
+    \builtin printf -v q '%q\n' "${__awsswitch_reply[@]#"${keep}"}"
+    \builtin mapfile -t COMPREPLY <<<"${q%$'\n'}"
     \builtin return 0
 }
 if ((BASH_VERSINFO[0] >= 4)); then
@@ -332,7 +339,7 @@ fi
 # Aliases (--aliases): one per profile, skipped when the name is already a command,
 # builtin, function or someone else's alias.
 __awsswitch_alias() {
-    \builtin local name=$1 value word q
+    \builtin local name="$1" value word q
     \builtin shift
     value=__AWSSWITCH_CMD__
     for word in "$@"; do

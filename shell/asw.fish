@@ -204,9 +204,11 @@ function __awsswitch_names_fresh --argument-names file spec
     end
 end
 
-# __awsswitch_names KIND: prints the profile names (full and short) for KIND=profiles, the
-# sso-session names for KIND=sessions, one per line.
-function __awsswitch_names --argument-names kind
+# __awsswitch_names KIND [PREFIX]: prints the profile names (full and short) for
+# KIND=profiles, the sso-session names for KIND=sessions, one per line: those starting
+# with PREFIX when there are any (fish then has fewer to sort), else all of them (fish
+# matches them its own fuzzy way).
+function __awsswitch_names --argument-names kind prefix
     builtin test -n "$kind"; or set kind profiles
     set -l cache "$AWSSWITCH_CACHE_DIR"
     if builtin test -z "$cache"
@@ -227,11 +229,16 @@ function __awsswitch_names --argument-names kind
             and builtin test "$h[4]" = "#$HOME"
             and __awsswitch_names_fresh $file (string sub -s 2 -- $h[5])
             and __awsswitch_names_fresh $file (string sub -s 2 -- $h[6])
-            if builtin test "$kind" = sessions
-                string replace -rf '^S' '' < $file
-            else
-                string replace -rf '^[ps]' '' < $file
+            set -l tag '^[ps]'
+            builtin test "$kind" = sessions; and set tag '^S'
+            if builtin test -n "$prefix"
+                set -l found (string replace -rf $tag'(?='(string escape --style=regex -- $prefix)')' '' < $file)
+                if set -q found[1]
+                    builtin printf '%s\n' $found
+                    return 0
+                end
             end
+            string replace -rf $tag '' < $file
             return 0
         end
     end
@@ -260,7 +267,7 @@ function __awsswitch_regions
         us-gov-east-1 us-gov-west-1 cn-north-1 cn-northwest-1
 end
 
-complete --command __AWSSWITCH_CMD__ --no-files --arguments '(__awsswitch_names profiles)'
+complete --command __AWSSWITCH_CMD__ --no-files --arguments '(__awsswitch_names profiles (commandline -ct))'
 complete --command __AWSSWITCH_CMD__ --arguments - --description 'Previous profile'
 complete --command __AWSSWITCH_CMD__ --short-option u --long-option unset --description 'Leave every profile'
 complete --command __AWSSWITCH_CMD__ --short-option r --long-option region --exclusive --arguments '(__awsswitch_regions)' --description 'Region override'

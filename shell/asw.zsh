@@ -48,7 +48,7 @@ __awsswitch_epoch() {
     \builtin integer y=10#$match[1] m=10#$match[2] d=10#$match[3]
     \builtin integer hh=10#$match[4] mm=10#$match[5] ss=10#$match[6]
     \builtin integer off=0 era yoe doy doe
-    \builtin local tz=$match[8]
+    \builtin local tz="$match[8]"
     if [[ $tz == [+-]* ]]; then
         tz=${tz//:/}
         off=$(( 10#${tz[2,3]} * 3600 + 10#${tz[4,5]} * 60 ))
@@ -211,7 +211,7 @@ END {
 __awsswitch_names() {
     \builtin emulate -L zsh
     reply=()
-    \builtin local kind=${1:-profiles} file config creds
+    \builtin local kind="${1:-profiles}" file config creds
     \builtin local -a lines
     file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
     if [[ -f $file && -r $file ]]; then
@@ -250,7 +250,7 @@ __awsswitch_names() {
 # __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?
 __awsswitch_names_fresh() {
     \builtin emulate -L zsh
-    \builtin local p=${2[2,-1]}
+    \builtin local p="${2[2,-1]}"
     case ${2[1]} in
         (+) [[ -e $p && $1 -nt $p ]] ;;
         (-) [[ ! -e $p ]] ;;
@@ -295,7 +295,7 @@ __awsswitch_complete() {
 # builtin, function, reserved word or someone else's alias.
 __awsswitch_alias() {
     \builtin emulate -L zsh
-    \builtin local name=$1 value=__AWSSWITCH_CMD__ word
+    \builtin local name="$1" value=__AWSSWITCH_CMD__ word
     \builtin shift
     for word in "$@"; do
         value+=" ${(q)word}"

@@ -309,16 +309,22 @@ def _complete(child, typed: str, shell: str) -> None:
 @pytest.mark.parametrize("shell", SHELLS)
 def test_tab_completes_a_short_name_for_asw(sandbox, shell):
     child = _tab_child(sandbox, shell)
-    _complete(child, "asw work.pow", shell)
-    child.send("\r")
-    child.expect_exact("READY>")
-    expect_prompt(child)
-    assert shell_value(child, "$AWS_PROFILE") == "awsprofile.work.poweruser"
-    _complete(child, "asw awsprofile.home.read", shell)
-    child.send("\r")
-    child.expect_exact("READY>")
-    expect_prompt(child)
-    assert shell_value(child, "$AWS_PROFILE") == "awsprofile.home.readonly"
+    # Before any switch (no names file: the awk parser), then after one (the names file).
+    for typed, completed, profile in [
+        ("asw work.pow", "asw work.poweruser", "awsprofile.work.poweruser"),
+        ("asw awsprofile.home.read", "asw awsprofile.home.readonly", "awsprofile.home.readonly"),
+    ]:
+        _complete(child, typed, shell)
+        child.send("\x01echo \r")  # Ctrl-A, then print the completed line instead of running it
+        child.expect(rf"[\r\n]{re.escape(completed)}\s*\r\n")
+        child.expect_exact("READY>")
+        expect_prompt(child)
+        _complete(child, typed, shell)
+        child.send("\r")
+        child.expect_exact("READY>")
+        expect_prompt(child)
+        assert shell_value(child, "$AWS_PROFILE") == profile
+    assert Path(names.names_file(sandbox.env)).exists()
     child.sendline("exit")
 
 
