@@ -223,14 +223,17 @@ def _ensure_fresh(
     from awsswitch.sso.hook import ensure_fresh
 
     sys.stdout.flush()
-    saved = os.dup(1)
+    saved_fd = os.dup(1)
+    saved_stdout = sys.stdout
     try:
-        os.dup2(2, 1)
+        os.dup2(2, 1)  # child processes
+        sys.stdout = sys.stderr  # Python code, whatever sys.stdout is connected to
         ensure_fresh(profile, index, interactive=interactive, env=env)
     finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
+        sys.stdout = saved_stdout
+        sys.stderr.flush()
+        os.dup2(saved_fd, 1)
+        os.close(saved_fd)
 
 
 def _load(env: Mapping[str, str]) -> ProfileIndex:

@@ -112,7 +112,81 @@ GROUP_TITLES = {
     "sync": "`awsswitch sync`",
     "memory": "Peak memory",
     "peers": "Peers (same machine, same run)",
+    "imports": "Imports on the hot paths (`python -X importtime`)",
 }
+
+
+# DESIGN's budget lines and the rows that decide each (worst of them).
+BUDGET_LINES: list[tuple[str, str, str, str]] = [
+    # (budget line, budget text, row-id prefix pattern, metric)
+    ("`awsswitch init SHELL` (every shell start)", "≤ 2× bare Python", r"init\.", "ratio"),
+    (
+        "`asw NAME`, fresh token, 1,000 profiles",
+        "≤ 3× bare Python",
+        r"(core|asw\.\w+)\.1000\.warm",
+        "ratio",
+    ),
+    ("`asw NAME`, 10,000 profiles", "≤ 6× bare Python", r"(core|asw\.\w+)\.10000\.warm", "ratio"),
+    (
+        "prompt segment, bash and zsh",
+        "0 processes per render",
+        r"prompt\.(bash|zsh)\.procs",
+        "value",
+    ),
+    (
+        "prompt segment, fish (DESIGN: Prompt)",
+        "≤ 1 process per render",
+        r"prompt\.fish\.procs",
+        "value",
+    ),
+    (
+        "TAB-completing profile names, 10,000 profiles",
+        "≤ 50 ms, no Python process",
+        r"tab\.(bash|zsh|fish)\.10000\.",
+        "median_ms",
+    ),
+    ("`sync` 1,000 accounts × 3 roles, 20 ms per call", "≤ 10 s", r"sync\.default", "value"),
+    ("hot paths import no typer, click, rich, boto3", "0 heavy modules", r"imports\.", "value"),
+]
+
+
+def _metric(row: Row, name: str) -> float:
+    v = getattr(row, name)
+    return float("inf") if v is None else float(v)
+
+
+def summary(rows: list[Row]) -> list[dict[str, str]]:
+    """One verdict per DESIGN budget line: the worst of its rows (n/a if none measured)."""
+    out = []
+    for title, budget, pattern, metric in BUDGET_LINES:
+        rx = re.compile(pattern)
+        picked = [r for r in rows if rx.match(r.id) and r.status in (MET, MISSED)]
+        missing = [r for r in rows if rx.match(r.id) and r.status == NA]
+        if not picked:
+            why = missing[0].note[:160] if missing else "not measured in this run"
+            out.append(
+                {"line": title, "budget": budget, "figure": "—", "verdict": NA, "where": why}
+            )
+            continue
+
+        worst = max(picked, key=lambda r, m=metric: _metric(r, m))
+        verdict = MISSED if any(r.status == MISSED for r in picked) else MET
+        if _metric(worst, metric) == float("inf"):
+            fig = "fails: " + worst.note[:80]
+        elif metric == "ratio":
+            fig = f"{worst.ratio:.2f}× ({_ms(worst.median_ms or 0)})"
+        else:
+            fig = worst.figure()
+        n_missed = sum(r.status == MISSED for r in picked)
+        where = f"worst: {worst.what}"
+        if n_missed:
+            where += f"; {n_missed} of {len(picked)} rows missed"
+        if missing:
+            where += f"; {len(missing)} rows n/a"
+        out.append(
+            {"line": title, "budget": budget, "figure": fig, "verdict": verdict, "where": where}
+        )
+    return out
 
 
 def _status_cell(row: Row) -> str:
@@ -132,10 +206,22 @@ def to_markdown(rows: list[Row], info: dict[str, str], bare_ms: float | None, no
     out.append("")
     if bare_ms is not None:
         out.append(
-            f"Ratios are to `python3 -c pass` on the same interpreter, measured in the same run: "
-            f"**{_ms(bare_ms)}** (median). Medians over repeated runs after warm-up."
+            "Times are medians over repeated runs after warm-up. A ratio divides a median by "
+            "`python3 -c pass` on the same interpreter, timed next to it in the same run "
+            f"(interleaved); that floor's median at the start of the run: **{_ms(bare_ms)}**."
         )
         out.append("")
+    out.append("## Budget (DESIGN) at a glance")
+    out.append("")
+    out.append("| budget line | budget | figure (worst row) | verdict | which |")
+    out.append("| --- | --- | --- | --- | --- |")
+    for line in summary(rows):
+        cell = {MET: "✅ met", MISSED: "❌ missed", NA: "n/a"}[line["verdict"]]
+        out.append(
+            f"| {line['line']} | {line['budget']} | {line['figure']} | {cell} | "
+            f"{_md_escape(line['where'])} |"
+        )
+    out.append("")
     for group, title in GROUP_TITLES.items():
         grows = [r for r in rows if r.group == group]
         if not grows:
@@ -146,9 +232,10 @@ def to_markdown(rows: list[Row], info: dict[str, str], bare_ms: float | None, no
         out.append("| --- | --- | --- | --- | --- | --- |")
         for r in grows:
             ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+            note = r.note if len(r.note) <= 260 else r.note[:257] + "…"
             out.append(
                 f"| {_md_escape(r.what)} | {r.figure()} | {ratio} | {_md_escape(r.budget)} | "
-                f"{_status_cell(r)} | {_md_escape(r.note)} |"
+                f"{_status_cell(r)} | {_md_escape(note)} |"
             )
         out.append("")
     if notes:
@@ -182,6 +269,7 @@ def write(
             {
                 "machine": info,
                 "bare_python_ms": bare_ms,
+                "budget": summary(rows),
                 "rows": [asdict(r) for r in rows],
                 "notes": notes,
                 "diagnostics": diagnostics,

@@ -4,6 +4,7 @@ gives an `n/a` row that says what is not available yet, never a crash."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -223,7 +224,7 @@ def init(ctx: Ctx) -> None:
             s,
             id=f"init.{shell}",
             group="init",
-            what=f"`awsswitch init {shell}`",
+            what=f"`awsswitch init {shell}`, 1,000 profiles, caches up to date",
             command=f"awsswitch init {shell}",
             budget=f"≤ {BUDGET_INIT:g}× bare Python",
         )
@@ -234,6 +235,30 @@ def init(ctx: Ctx) -> None:
                 awsswitch_argv("init", shell), env=env, capture_output=True, text=True
             )
             outputs[shell] = out.stdout
+    # `init` also refreshes the completion names when the config changed since: the first shell
+    # started after an edit (or a sync) pays for parsing the config.
+    for size in ctx.sizes:
+        if size < 1000 or not outputs:
+            continue
+        s = measure.time_command(
+            awsswitch_argv("init", "bash"),
+            ctx.env(size),
+            runs=ctx.n(12, 4),
+            warmup=1,
+            before=ctx.bh.clear_index_cache,
+            check=_check_stdout("asw"),
+        )
+        row = ctx.row_from(
+            s,
+            id=f"init-stale.bash.{size}",
+            group="init",
+            what=f"`awsswitch init bash`, {size:,} profiles, first shell after a config change",
+            command="awsswitch init bash (cache folder emptied before each run)",
+            budget=f"≤ {BUDGET_INIT:g}× bare Python (judged up to date)",
+            note="init refreshes the completion names file, parsing the config",
+        )
+        ctx.add(row)
+    ctx.bh.clear_index_cache()
 
     # A shell's start: no rc line, the README's `eval` line, and a sourced cached copy.
     rcroot = ctx.work / "rc"
@@ -764,11 +789,11 @@ def prompt(ctx: Ctx) -> None:
 # ---------------------------------------------------------------------------------------------
 # TAB completion
 #
-# Two states: "warm" = the core has run once with this config (it leaves a names file in the cache
-# folder that the completion reads), "cold" = no cache at all (first TAB after installing, or after
-# the config changed and before the next switch): the completion parses the config in the shell.
+# Two states: "warm" = the names file in the cache folder is up to date (`init` and every switch
+# refresh it), which is every TAB in a new shell; "stale" = the config was edited after the shell
+# started and no switch ran since, so the completion has to parse the config files itself.
 
-TAB_STATES = ("warm", "cold")
+TAB_STATES = ("warm", "stale")
 
 
 @guarded
@@ -788,13 +813,15 @@ def tab(ctx: Ctx) -> None:
 
 
 def _tab_prepare(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
+    """Start from an empty cache: the shell's `init` refreshes the names file for its config."""
     ctx.bh.clear_index_cache()
-    if state == "warm":
-        subprocess.run(
-            awsswitch_argv("_asw", "bash", fx.short_targets[0]),
-            env=ctx.env(fx.size),
-            capture_output=True,
-        )
+
+
+def _touch_config(fx: fixtures.ConfigFixture) -> Callable[[], None]:
+    """Edit the config "by hand" (new mtime) and return how to put its old mtime back."""
+    st = fx.path.stat()
+    os.utime(fx.path, None)
+    return lambda: os.utime(fx.path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 def _tab_budget(row: Row, size: int, python_execs: int | None) -> None:
@@ -806,7 +833,11 @@ def _tab_budget(row: Row, size: int, python_execs: int | None) -> None:
 
 
 def _tab_what(kind: str, fx: fixtures.ConfigFixture, state: str) -> str:
-    cache = "names cached by a previous switch" if state == "warm" else "no cache"
+    cache = (
+        "names cache up to date"
+        if state == "warm"
+        else "config edited since the shell started (names cache stale)"
+    )
     return f"{kind}, {fx.size:,} profiles, {cache}"
 
 
@@ -846,14 +877,34 @@ FLOOR_FILE = "tabfloor-abcdefgh-zzzz"
 PTY_TAB_TIMEOUT = 20.0
 
 
+# What a shell prints when a completion function breaks (bash, zsh, fish).
+PTY_ERRORS = (
+    "not a valid identifier",
+    "command not found",
+    "parse error",
+    "unbound variable",
+    "bad substitution",
+    "Unknown command",
+    "fish: ",
+)
+
+
+class CompletionError(Exception):
+    """The shell printed an error instead of completing."""
+
+
 def _pty_tab(child: object, typed: str, echo_tail: str, expect: str, prompt: str) -> float:
     """Type `typed`, press TAB, time until `expect` appears on the screen, then Ctrl-C."""
     child.send(typed)  # type: ignore[attr-defined]
     child.expect_exact(echo_tail)  # type: ignore[attr-defined]
     t0 = time.perf_counter()
     child.send("\t")  # type: ignore[attr-defined]
-    child.expect_exact(expect, timeout=PTY_TAB_TIMEOUT)  # type: ignore[attr-defined]
+    i = child.expect_exact([expect, *PTY_ERRORS], timeout=PTY_TAB_TIMEOUT)  # type: ignore[attr-defined]
     dt = time.perf_counter() - t0
+    if i > 0:
+        child.expect_exact(prompt)  # type: ignore[attr-defined]
+        screen = (PTY_ERRORS[i - 1] + child.before).strip()  # type: ignore[attr-defined]
+        raise CompletionError(f"the completion printed an error: {screen[:200]!r}")
     child.send("\x03")  # type: ignore[attr-defined]
     child.expect_exact(prompt)  # type: ignore[attr-defined]
     return dt
@@ -903,8 +954,11 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
             timeout=10,
         )
         child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
+        restore = None
         try:
             child.expect_exact(prompt, timeout=30)
+            if state == "stale":
+                restore = _touch_config(fx)
             if traced:
                 child.sendline(f"{sc.TRUE} {measure.MARK_START}")
                 child.expect_exact(prompt)
@@ -922,6 +976,8 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
                     if i > 0 or runs == 1:
                         times.append(dt)
                 floor = [_pty_tab(child, *floor_case) for _ in range(ctx.n(12, 5))]
+        except CompletionError as exc:
+            error = str(exc)
         except (pexpect.TIMEOUT, pexpect.EOF) as exc:
             error = (
                 f"no completion within {PTY_TAB_TIMEOUT:g} s ({type(exc).__name__}); screen: "
@@ -930,6 +986,8 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
         finally:
             child.sendline("exit")
             child.close(force=True)
+            if restore is not None:
+                restore()
         if error:
             break
     sample = Sample(times=times, error=error if not times else None)
@@ -963,7 +1021,11 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
         row.extra["floor_ms"] = round(f_ms, 3)
     row.note = "; ".join([*notes, *([row.note] if row.note else [])])
     if error and first is None:
-        row.status = MISSED if "TIMEOUT" in error else NA
+        # A completion that errors or never comes is a miss, not a missing piece.
+        row.status = MISSED
+        row.note = error
+    elif error:
+        row.note += f"; the strace'd session failed: {error[:120]}"
     _tab_budget(row, fx.size, py)
     ctx.add(row)
 
@@ -975,12 +1037,31 @@ def _calibrated(ctx: Ctx, seconds: float, budget_s: float = 3.0) -> int:
     return max(1, min(ctx.n(200, 50), int(budget_s / seconds)))
 
 
-def _bash_tab_script(fx: fixtures.ConfigFixture, runs: int, marks: bool) -> str:
+def _run_tab_script(
+    ctx: Ctx, shell: str, script: str, fx: fixtures.ConfigFixture, wrapper: list[str] | None = None
+) -> measure.ShellRun:
+    """Run an in-shell TAB script with `fx`'s config in the environment before `init` (as a
+    user's environment has it); put the config's mtime back if the script touched it."""
+    st = fx.path.stat()
+    try:
+        return measure.run_shell_script(
+            shell, script, ctx.env(fx.size), ctx.work, wrapper=wrapper or ()
+        )
+    finally:
+        os.utime(fx.path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _touch_line(state: str) -> str:
+    """In-shell: edit the config after `init` refreshed the names (stale state)."""
+    return 'command touch -- "$AWS_CONFIG_FILE"\n' if state == "stale" else ""
+
+
+def _bash_tab_script(fx: fixtures.ConfigFixture, runs: int, marks: bool, state: str) -> str:
     call = f"__tab {sc.q('bash', fx.tab_prefix)}"
     return (
         sc.prelude("bash")
         + sc.init("bash")
-        + sc.setenv("bash", "AWS_CONFIG_FILE", str(fx.path))
+        + _touch_line(state)
         + "__spec=$(complete -p asw 2>/dev/null) || "
         + '{ echo "CHECK spec none" >>"$BENCH_OUT"; exit 5; }\n'
         + 'echo "CHECK spec $__spec" >>"$BENCH_OUT"\n'
@@ -1000,7 +1081,7 @@ def _bash_tab_script(fx: fixtures.ConfigFixture, runs: int, marks: bool) -> str:
 def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
     row_id = f"tab.bash-fn.{fx.size}.{state}"
     what = _tab_what("bash completion function called in-shell", fx, state)
-    res = measure.run_shell_script("bash", _bash_tab_script(fx, 0, False), ctx.env(), ctx.work)
+    res = _run_tab_script(ctx, "bash", _bash_tab_script(fx, 0, False, state), fx)
     checks = dict(c.split(" ", 1) for c in res.checks if " " in c)
     if res.returncode in (5, 6):
         why = {5: "`asw` has no bash completion", 6: f"not a -F function: {checks.get('spec')}"}
@@ -1010,7 +1091,7 @@ def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
     first_s = first.times[0] if first and first.times else 0.0
     runs = _calibrated(ctx, first_s)
     _tab_prepare(ctx, fx, state)
-    res = measure.run_shell_script("bash", _bash_tab_script(fx, runs, False), ctx.env(), ctx.work)
+    res = _run_tab_script(ctx, "bash", _bash_tab_script(fx, runs, False, state), fx)
     checks = dict(c.split(" ", 1) for c in res.checks if " " in c)
     fail = _script_failure(res, ctx)
     sample = res.samples.get("tab", Sample())
@@ -1018,7 +1099,8 @@ def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
         sample.error = fail
     n_reply = checks.get("n", "0 ").split(" ", 1)
     got = n_reply[1] if len(n_reply) > 1 else ""
-    if not fail and (n_reply[0] == "0" or "poweruser" not in got):
+    broken = not fail and (n_reply[0] == "0" or "poweruser" not in got)
+    if broken:
         sample.error = (
             f"no candidate for {fx.tab_prefix!r} (COMPREPLY: {checks.get('n')!r}; "
             f"stderr: {ctx.stderr_tail()[-160:]})"
@@ -1032,16 +1114,22 @@ def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
     )
     row.ratio = None
     row.note = "; ".join([f"first call {first_s * 1000:.1f} ms", *([row.note] if row.note else [])])
-    _strace_loop_note(ctx, row, "bash", lambda n: _bash_tab_script(fx, n, True), runs, fx, state)
+    _strace_loop_note(
+        ctx, row, "bash", lambda n: _bash_tab_script(fx, n, True, state), runs, fx, state
+    )
+    if broken:
+        row.status, row.note = MISSED, row.note.replace("not available yet: ", "broken: ")
     ctx.add(row)
 
 
-def _fish_tab_script(fx: fixtures.ConfigFixture, runs: int, marks: bool, out: Path) -> str:
+def _fish_tab_script(
+    fx: fixtures.ConfigFixture, runs: int, marks: bool, out: Path, state: str
+) -> str:
     cmd = f"complete -C {sc.q('fish', 'asw ' + fx.tab_prefix)} >/dev/null"
     return (
         sc.prelude("fish")
         + sc.init("fish")
-        + sc.setenv("fish", "AWS_CONFIG_FILE", str(fx.path))
+        + _touch_line(state)
         + sc.timed("fish", "first", cmd)
         + (sc.mark("START") if marks else "")
         + sc.loop("fish", runs, sc.timed("fish", "tab", cmd))
@@ -1054,20 +1142,20 @@ def _tab_fish_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
     row_id = f"tab.fish-complete.{fx.size}.{state}"
     what = _tab_what(f"fish `complete -C 'asw {fx.tab_prefix}'` in-shell", fx, state)
     out = ctx.work / "fish-complete.txt"
-    res = measure.run_shell_script("fish", _fish_tab_script(fx, 0, False, out), ctx.env(), ctx.work)
+    res = _run_tab_script(ctx, "fish", _fish_tab_script(fx, 0, False, out, state), fx)
     first = res.samples.get("first")
     first_s = first.times[0] if first and first.times else 0.0
     runs = _calibrated(ctx, first_s)
     _tab_prepare(ctx, fx, state)
     out.unlink(missing_ok=True)
-    script = _fish_tab_script(fx, runs, False, out)
-    res = measure.run_shell_script("fish", script, ctx.env(), ctx.work)
+    res = _run_tab_script(ctx, "fish", _fish_tab_script(fx, runs, False, out, state), fx)
     fail = _script_failure(res, ctx)
     sample = res.samples.get("tab", Sample())
     if fail:
         sample.error = fail
     got = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
-    if not fail and "poweruser" not in got:
+    broken = not fail and "poweruser" not in got
+    if broken:
         sample.error = f"no candidate for {fx.tab_prefix!r}"
     row = ctx.row_from(
         sample,
@@ -1079,8 +1167,10 @@ def _tab_fish_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
     row.ratio = None
     row.note = "; ".join([f"first call {first_s * 1000:.1f} ms", *([row.note] if row.note else [])])
     _strace_loop_note(
-        ctx, row, "fish", lambda n: _fish_tab_script(fx, n, True, out), runs, fx, state
+        ctx, row, "fish", lambda n: _fish_tab_script(fx, n, True, out, state), runs, fx, state
     )
+    if broken:
+        row.status, row.note = MISSED, row.note.replace("not available yet: ", "broken: ")
     ctx.add(row)
 
 
@@ -1099,9 +1189,7 @@ def _strace_loop_note(
     n = max(1, min(runs, 10))
     trace = ctx.work / f"strace-tabloop-{shell}-{fx.size}-{state}.txt"
     _tab_prepare(ctx, fx, state)
-    measure.run_shell_script(
-        shell, make(n), ctx.env(), ctx.work, wrapper=measure.strace_command([], trace)
-    )
+    _run_tab_script(ctx, shell, make(n), fx, wrapper=measure.strace_command([], trace))
     counted = measure.parse_strace(trace)
     py = None
     if counted is not None:
@@ -1296,12 +1384,15 @@ def importtime(argv: list[str], env: dict[str, str]) -> dict[str, object]:
 
 @guarded
 def imports(ctx: Ctx) -> None:
+    """`python -X importtime` of each hot path: what it imports and what that costs. The
+    forbidden list is DESIGN's (typer, click, rich, boto3; plus botocore, pydantic and
+    shellingham from the project rules); tests/test_hot_imports.py asserts the same."""
     paths: dict[str, tuple[list[str], dict[str, str]]] = {
         f"init {sh}": (awsswitch_argv("init", sh), ctx.env()) for sh in sc.SHELLS
     }
     for size in ctx.sizes:
         fx = ctx.bh.configs[size]
-        paths[f"_asw bash NAME ({size:,}, warm)"] = (
+        paths[f"_asw bash NAME ({size:,} profiles, warm)"] = (
             awsswitch_argv("_asw", "bash", fx.short_targets[0]),
             ctx.env(size),
         )
@@ -1310,12 +1401,24 @@ def imports(ctx: Ctx) -> None:
         subprocess.run(argv, env=env, capture_output=True)  # warm the index cache
         info = importtime(argv, env)
         found[label] = info
-        heavy = ", ".join(
-            f"{n} {us / 1000:.1f} ms" for n, us in info["top_level_cumulative_us"][:5]
-        )  # type: ignore[index]
-        bad = info["forbidden"]
-        ctx.log(
-            f"  {label}: {info['modules']} modules, {info['total_us'] / 1000:.1f} ms; "  # type: ignore[operator]
-            f"heaviest {heavy}; forbidden {bad or 'none'}"
+        top = info["top_level_cumulative_us"]
+        heavy = ", ".join(f"{n} {us / 1000:.1f} ms" for n, us in top[:6])  # type: ignore[index]
+        bad: list[str] = info["forbidden"]  # type: ignore[assignment]
+        row = Row(
+            id=f"imports.{label.split(' (')[0].replace(' ', '-')}"
+            + (f".{label.split('(')[1].split(' ')[0].replace(',', '')}" if "(" in label else ""),
+            group="imports",
+            what=f"`awsswitch {label}`: heavy modules imported",
+            value=float(len(bad)),
+            unit="modules",
+            budget="none of typer, click, rich, boto3, botocore, pydantic, shellingham",
+            command="python3 -X importtime " + " ".join(argv),
+            status=MET if info["exit"] == 0 and not bad else (MISSED if bad else NA),
+            note=(f"imports {', '.join(bad)}; " if bad else "")
+            + f"{info['modules']} modules, {info['total_us'] / 1000:.1f} ms of imports; "  # type: ignore[operator]
+            f"heaviest: {heavy}",
         )
+        if info["exit"] != 0:
+            row.note = f"not available yet: exit {info['exit']}"
+        ctx.add(row)
     ctx.diagnostics["imports"] = found

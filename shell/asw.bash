@@ -72,8 +72,16 @@ __awsswitch_token_state() {
     \builtin local json="" now="" exp="" reg="" q='"' s='[[:space:]]*'
     [[ -f ${1-} && -r ${1-} ]] || \builtin return 0
     IFS= \builtin read -r -d '' json <"$1" || \builtin true
+    # The time without a process: $EPOCHSECONDS (bash 5), printf %(%s)T (bash 4.2); older
+    # bash shows no token state rather than a wrong one.
     now=${EPOCHSECONDS-}
-    [[ -n ${now} ]] || \builtin printf -v now '%(%s)T' -1
+    if [[ -z ${now} ]] && ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 402)); then
+        \builtin printf -v now '%(%s)T' -1
+    fi
+    if [[ -z ${now} ]]; then
+        AWSSWITCH_TOKEN_STATE=""
+        \builtin return 0
+    fi
     \builtin local re_exp="${q}accessToken${q}${s}:${s}${q}[^${q}]"
     [[ ${json} =~ ${re_exp} ]] || \builtin return 0
     re_exp="${q}expiresAt${q}${s}:${s}${q}([^${q}]*)${q}"

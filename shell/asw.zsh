@@ -70,9 +70,14 @@ __awsswitch_token_state() {
     \builtin typeset -g AWSSWITCH_TOKEN_STATE=login
     \builtin local json="" q='"' s='[[:space:]]*' re key
     \builtin integer now exp reg
+    if [[ -z ${EPOCHSECONDS-} ]]; then
+        # zsh/datetime did not load: no token state rather than a wrong one.
+        AWSSWITCH_TOKEN_STATE=""
+        \builtin return 0
+    fi
     [[ -f ${1-} && -r ${1-} ]] || \builtin return 0
     IFS= \builtin read -r -d '' json <"$1" || \builtin true
-    now=${EPOCHSECONDS:-0}
+    now=$EPOCHSECONDS
     re="${q}accessToken${q}${s}:${s}${q}[^${q}]"
     [[ $json =~ $re ]] || \builtin return 0
     re="${q}expiresAt${q}${s}:${s}${q}([^${q}]*)${q}"

@@ -229,7 +229,7 @@ def test_names_file_is_used_when_fresh_and_ignored_when_stale(sandbox, shell):
     assert set(_names_from_shell(sandbox, shell, "sessions")) == sessions
     # Prove the file is what the shell read: an extra line shows up while it is fresh...
     head, _, body = path.read_text().partition("\nS")
-    body = sorted(("S" + body).splitlines() + ["pONLY-IN-NAMES-FILE"])
+    body = sorted([*("S" + body).splitlines(), "pONLY-IN-NAMES-FILE"])
     path.write_text(head + "\n" + "\n".join(body) + "\n")
     assert "ONLY-IN-NAMES-FILE" in _names_from_shell(sandbox, shell, "profiles")
     # ...and not once the config is newer than it.

@@ -209,3 +209,32 @@ def test_fish_at_most_one_process_per_render(sandbox):
     # Not an SSO profile: no process at all.
     env = {"AWS_PROFILE": "static", "AWSSWITCH_PROFILE": "static", "AWSSWITCH_SHORT": "static"}
     assert _count_execs(sandbox, ["fish", "--no-config", "-c", render], env) == 0
+
+
+# -- a real interactive prompt -------------------------------------------------------------
+
+LIVE_PROMPT = {
+    # Each shows the last status, then the segment, then the mark the helpers wait for.
+    "bash": "PS1='[$?]${AWSSWITCH_PROMPT:+($AWSSWITCH_PROMPT)}READY> '",
+    "zsh": "PROMPT='[%?]%(9V.(%9v).)READY> '",
+    "fish": "function fish_prompt; set -l s $status; "
+    'echo -n "[$s]("(awsswitch_prompt)")READY> "; end',
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shell", SHELLS)
+def test_live_prompt_keeps_the_status_and_shows_the_segment(sandbox, shell):
+    from test_shell_support import spawn
+
+    write_token(sandbox, "awssso.home", expires_in=600)
+    child = spawn(sandbox, shell, get_shell(shell).render(exe=_exe(), cmd="asw", prompt=False))
+    child.sendline(LIVE_PROMPT[shell])
+    child.expect_exact("READY>")
+    child.sendline("asw --no-login home.poweruser")
+    child.expect(r"\[0\]\(aws:home\.poweruser~\)READY> ")
+    child.sendline("false")
+    child.expect(r"\[1\]\(aws:home\.poweruser~\)READY> ")
+    child.sendline("asw nope-nope-nope")
+    child.expect(r"\[2\]\(aws:home\.poweruser~\)READY> ")
+    child.sendline("exit")

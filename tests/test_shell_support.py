@@ -81,12 +81,13 @@ def run_shell(
     *,
     env: dict[str, str] | None = None,
     timeout: float = 60,
+    argv: Sequence[str] | None = None,
 ) -> subprocess.CompletedProcess:
     shell_path(shell)
     path = sandbox.home / f"script.{shell}"
     path.write_text(script, encoding="utf-8")
     return subprocess.run(
-        [*ARGV[shell], str(path)],
+        [*(argv or ARGV[shell]), str(path)],
         env={**sandbox.env, **(env or {})},
         capture_output=True,
         text=True,
@@ -123,6 +124,7 @@ def run_steps(
     preamble: str = "",
     env: dict[str, str] | None = None,
     cmd: str = "asw",
+    argv: Sequence[str] | None = None,
 ) -> tuple[list[Step], subprocess.CompletedProcess]:
     """Run `cmd ARGS` for each step in one shell; record the status and environment after
     each (through `env -0`, so values with newlines survive)."""
@@ -142,7 +144,7 @@ def run_steps(
                 f"__t_rc=0; {call} || __t_rc=$?; "
                 f"\\builtin printf '%s' \"$__t_rc\" > '{rc}'; \\command env -0 > '{envf}'"
             )
-    proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=env)
+    proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=env, argv=argv)
     results = []
     for n in range(len(steps)):
         rc_file = out / f"{n}.rc"
