@@ -282,9 +282,12 @@ def run(shell: Shell, req: Request, env: Mapping[str, str], cmd: str = "asw") ->
 
     token_file = cache_file_for(profile, index, env)
     if env.get("AWS_VAULT"):
+        # aws-vault's nesting marker: not ours to clear, but prompts rank it above
+        # AWS_PROFILE, so they would keep showing the aws-vault profile.
         sys.stderr.write(
-            f"{cmd}: warning: AWS_VAULT is set ({_show(env['AWS_VAULT'])}): this shell still "
-            "holds aws-vault credentials; awsswitch leaves AWS_VAULT alone\n"
+            f"{cmd}: warning: AWS_VAULT is set ({_show(env['AWS_VAULT'])}): this shell runs "
+            "inside `aws-vault exec`; its credentials are cleared, but prompts may keep "
+            "showing that profile until you leave that shell\n"
         )
     return switch_code(
         shell,

@@ -39,6 +39,7 @@ class Ctx:
     standin: object | None = None  # awsswitch.standin.StandIn when available
     standin_error: str = ""
     _init: dict[str, str | None] = field(default_factory=dict)
+    memo: dict[str, float] = field(default_factory=dict)
 
     def n(self, full: int, quick: int) -> int:
         return quick if self.quick else full
@@ -706,32 +707,36 @@ def prompt(ctx: Ctx) -> None:
     size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
     fx = ctx.bh.configs[size]
     renders = ctx.n(1000, 200)
+    traced = ctx.n(300, 100)  # processes per render are counted exactly: fewer renders suffice
     for shell in sc.SHELLS:
         dump = ctx.work / f"prompt-{shell}.txt"
         dump.unlink(missing_ok=True)
-        render_n = sc.loop(shell, renders, "__bench_render")
-        script = (
-            sc.prelude(shell)
-            + sc.setenv(shell, "AWS_CONFIG_FILE", str(fx.path))
-            + _plain_prompt(shell)
-            + _render(shell)
-            + sc.loop(shell, 20, "__bench_render")
-            + sc.timed_block(shell, "plain", render_n)
-            + sc.init(shell, "--prompt")
-            + f"asw {sc.q(shell, fx.short_targets[0])} >/dev/null 2>>$BENCH_ERR\n"
-            + sc.loop(shell, 20, "__bench_render")
-            + sc.mark("START")
-            + sc.timed_block(shell, "asw", render_n)
-            + sc.mark("END")
-            + _dump_prompt(shell, dump)
-        )
-        res = measure.run_shell_script(shell, script, ctx.env(), ctx.work)
+
+        def make(n: int, shell: str = shell, dump: Path = dump) -> str:
+            render_n = sc.loop(shell, n, "__bench_render")
+            return (
+                sc.prelude(shell)
+                + sc.setenv(shell, "AWS_CONFIG_FILE", str(fx.path))
+                + _plain_prompt(shell)
+                + _render(shell)
+                + sc.loop(shell, 20, "__bench_render")
+                + sc.timed_block(shell, "plain", render_n)
+                + sc.init(shell, "--prompt")
+                + f"asw {sc.q(shell, fx.short_targets[0])} >/dev/null 2>>$BENCH_ERR\n"
+                + sc.loop(shell, 20, "__bench_render")
+                + sc.mark("START")
+                + sc.timed_block(shell, "asw", render_n)
+                + sc.mark("END")
+                + _dump_prompt(shell, dump)
+            )
+
+        res = measure.run_shell_script(shell, make(renders), ctx.env(), ctx.work)
         fail = _script_failure(res, ctx)
         trace = ctx.work / f"strace-prompt-{shell}.txt"
         counted = None
         if not fail and measure.strace_path():
             measure.run_shell_script(
-                shell, script, ctx.env(), ctx.work, wrapper=measure.strace_command([], trace)
+                shell, make(traced), ctx.env(), ctx.work, wrapper=measure.strace_command([], trace)
             )
             counted = measure.parse_strace(trace)
         shown = dump.read_text(encoding="utf-8", errors="replace") if dump.exists() else ""
@@ -740,21 +745,21 @@ def prompt(ctx: Ctx) -> None:
         row = Row(
             id=f"prompt.{shell}.procs",
             group="prompt",
-            what=f"processes per prompt render in {shell} (over {renders:,} renders)",
+            what=f"processes per prompt render in {shell} (counted over {traced:,} renders)",
             unit="procs/render",
             budget=f"{limit} processes per render"
             + ("" if shell != "fish" else " (DESIGN: at most one in fish)"),
-            command=f"{shell}: strace -f over {renders} renders (hooks + prompt expansion)",
+            command=f"{shell}: strace -f over {traced} renders (hooks + prompt expansion)",
         )
         if fail:
             row.status, row.note = NA, fail
         elif counted is None:
             row.status, row.note = NA, "strace not available"
         else:
-            row.value = round(counted.forks / renders, 3)
+            row.value = round(counted.forks / traced, 3)
             row.status = MET if row.value <= limit else MISSED
             execs = sorted(set(counted.execs))
-            row.note = f"forks {counted.forks} in {renders} renders" + (
+            row.note = f"forks {counted.forks} in {traced} renders" + (
                 f"; executes {', '.join(execs)}" if execs else ""
             )
             if not has_name:
@@ -770,7 +775,7 @@ def prompt(ctx: Ctx) -> None:
         trow = Row(
             id=f"prompt.{shell}.time",
             group="prompt",
-            what=f"time per prompt render in {shell}, with the segment",
+            what=f"time per prompt render in {shell}, with the segment (over {renders:,})",
             command=f"{shell}: hooks + prompt expansion, {renders} times",
         )
         if fail or not seg or not seg.times:
@@ -941,7 +946,7 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
     floor: list[float] = []
     first: float | None = None
     error: str | None = None
-    n_traced = 3
+    n_traced = 2
     for traced in (False, True) if use_strace else (False,):
         full = measure.strace_command(argv, trace) if traced else argv
         child = pexpect.spawn(
@@ -969,13 +974,15 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
             else:
                 first = _pty_tab(child, *asw_case)
                 # Slow completions get fewer runs: the bench must finish in minutes.
-                runs = ctx.n(25, 8) if first < 0.3 else (4 if first < 3 else 1)
-                n_traced = min(n_traced, runs)
+                runs = ctx.n(15, 6) if first < 0.3 else (4 if first < 3 else 1)
+                n_traced = 1 if first > 1 else n_traced
                 for i in range(runs + (1 if runs > 1 else 0)):
                     dt = _pty_tab(child, *asw_case)
                     if i > 0 or runs == 1:
                         times.append(dt)
-                floor = [_pty_tab(child, *floor_case) for _ in range(ctx.n(12, 5))]
+                if f"pty-floor-{shell}" not in ctx.memo:  # once per shell: it does not vary
+                    floor = [_pty_tab(child, *floor_case) for _ in range(ctx.n(10, 4))]
+                    ctx.memo[f"pty-floor-{shell}"] = Sample(times=floor).median
         except CompletionError as exc:
             error = str(exc)
         except (pexpect.TIMEOUT, pexpect.EOF) as exc:
@@ -1015,8 +1022,8 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
     if first is not None:
         notes.append(f"first TAB {first * 1000:.1f} ms")
         row.extra["first_ms"] = round(first * 1000, 3)
-    if floor:
-        f_ms = Sample(times=floor).median * 1000
+    if f"pty-floor-{shell}" in ctx.memo:
+        f_ms = ctx.memo[f"pty-floor-{shell}"] * 1000
         notes.append(f"pty floor (TAB on a file name) {f_ms:.1f} ms")
         row.extra["floor_ms"] = round(f_ms, 3)
     row.note = "; ".join([*notes, *([row.note] if row.note else [])])
@@ -1030,11 +1037,11 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
     ctx.add(row)
 
 
-def _calibrated(ctx: Ctx, seconds: float, budget_s: float = 3.0) -> int:
+def _calibrated(ctx: Ctx, seconds: float, budget_s: float = 1.5) -> int:
     """How many in-shell iterations fit in `budget_s` when one takes `seconds`."""
     if seconds <= 0:
-        return ctx.n(200, 50)
-    return max(1, min(ctx.n(200, 50), int(budget_s / seconds)))
+        return ctx.n(100, 30)
+    return max(1, min(ctx.n(100, 30), int(budget_s / seconds)))
 
 
 def _run_tab_script(
