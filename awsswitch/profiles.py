@@ -23,11 +23,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from awsswitch import __version__, configfile, environment
 from awsswitch.errors import AwsswitchError
+from awsswitch.record import Record
 
 # Profile kinds, as shown by `awsswitch list`.
 KIND_SSO = "sso"  # sso_session = NAME
@@ -41,8 +41,7 @@ RACY_SECONDS = 2.0
 _CACHE_FORMAT = 1
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(Record):
     name: str
     short: str
     kind: str
@@ -61,26 +60,36 @@ class Profile:
     output: str | None = None
 
 
-_FIELDS: tuple[str, ...] = tuple(Profile.__dataclass_fields__)
+_FIELDS: tuple[str, ...] = Profile._fields
 
 
 def _profile_from_row(row: tuple[Any, ...], _new: Any = object.__new__) -> Profile:
-    # Frozen-dataclass __init__ costs ~1.5 µs per object; filling __dict__ directly is
+    # Record.__init__ costs ~1.5 µs per object; filling __dict__ directly is
     # several times cheaper and yields an equal object (10,000 profiles on every `asw`).
     p = _new(Profile)
     p.__dict__.update(zip(_FIELDS, row, strict=True))
     return p
 
 
-@dataclass
 class ProfileIndex:
     """Every profile botocore would see, in `available_profiles` order, plus sso-sessions."""
 
-    profiles: list[Profile]
-    sso_sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    def __init__(
+        self, profiles: list[Profile], sso_sessions: dict[str, dict[str, Any]] | None = None
+    ) -> None:
+        self.profiles = profiles
+        self.sso_sessions: dict[str, dict[str, Any]] = {} if sso_sessions is None else sso_sessions
+        self.by_name: dict[str, Profile] = {p.name: p for p in profiles}
 
-    def __post_init__(self) -> None:
-        self.by_name: dict[str, Profile] = {p.name: p for p in self.profiles}
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProfileIndex):
+            return NotImplemented
+        return (self.profiles, self.sso_sessions) == (other.profiles, other.sso_sessions)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"ProfileIndex({len(self.profiles)} profiles, {len(self.sso_sessions)} sso-sessions)"
 
     @property
     def names(self) -> list[str]:

@@ -164,6 +164,9 @@ def strace_command(argv: Sequence[str], out: Path) -> list[str]:
     return [
         strace_path() or "strace",
         "-f",
+        # Stop only on the traced calls (seccomp filter): without it every read() of a shell
+        # loading a 10,000-profile names file stops under ptrace and takes seconds.
+        "--seccomp-bpf",
         "-qq",
         "-s",
         "200",

@@ -10,17 +10,21 @@ The rules are the ones the shell prompt applies to the same file, so both always
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+try:  # CPython's own sha1: hashlib would load OpenSSL first (~2 ms on every `asw`)
+    from _sha1 import sha1 as _sha1
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import sha1 as _sha1
 
 from awsswitch import environment
 from awsswitch.errors import AwsswitchError
 from awsswitch.profiles import KIND_SSO, KIND_SSO_LEGACY, Profile, ProfileIndex
+from awsswitch.record import Record
 
 FRESH = "fresh"  # more than 15 minutes left
 REFRESHABLE = "refreshable"  # refresh due: <= 15 min or expired, but refreshable
@@ -30,8 +34,7 @@ REFRESH_WINDOW = 15 * 60  # seconds; botocore's SSOTokenProvider._REFRESH_WINDOW
 _REFRESH_KEYS = ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
 
 
-@dataclass(frozen=True)
-class TokenStatus:
+class TokenStatus(Record):
     state: str
     cache_file: str
     session: str | None  # sso-session name (None for a legacy profile)
@@ -45,8 +48,7 @@ class TokenStatus:
         return (self.expires_at - (now or utc_now())).total_seconds()
 
 
-@dataclass(frozen=True)
-class SsoTarget:
+class SsoTarget(Record):
     """What a login works on: one sso-session (or one legacy start URL) and its cache file."""
 
     session: str | None  # sso-session name; None for a legacy profile
@@ -78,7 +80,7 @@ def utc_now() -> datetime:
 def cache_key(session_name: str | None, start_url: str | None) -> str:
     """botocore's SSOTokenLoader key: sha1(session name, else start URL as written)."""
     key = session_name if session_name is not None else (start_url or "")
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+    return _sha1(key.encode("utf-8")).hexdigest()
 
 
 def parse_scopes(raw: str | None) -> tuple[str, ...] | None:
