@@ -722,6 +722,14 @@ def load_document(path: str) -> Document:
     return Document.parse(_read_bytes(path), path)
 
 
+def _refresh_completion_names(env: Mapping[str, str] | None) -> None:
+    # TAB completion reads a names file kept beside the index cache; refreshing it on every
+    # write keeps completion on its no-process path instead of the shell's awk fallback.
+    from awsswitch.shells import names
+
+    names.refresh(os.environ if env is None else env)
+
+
 def edit_config(
     path: str,
     change: Callable[[Document], T],
@@ -747,5 +755,6 @@ def edit_config(
             if atomicfile.identity(target) != seen:
                 continue  # someone without our lock wrote it meanwhile: redo on the new text
             written = atomicfile.atomic_write(target, after)
+            _refresh_completion_names(env)
             return EditResult(path, written, before, after, True, result)
     raise AwsswitchError(f"{path} kept changing while awsswitch tried to edit it; try again")
