@@ -45,9 +45,10 @@ class Row:
             return f"{self.value / 1024:.1f} MiB"
         if self.unit == "s":
             return f"{self.value:.2f} s"
-        if self.unit == "procs/render" or self.unit == "procs/TAB":
-            return f"{self.value:g} {self.unit.split('/')[0]}"
-        return f"{self.value:g} {self.unit}"
+        unit = {"procs/render": "processes", "procs/TAB": "processes"}.get(self.unit, self.unit)
+        if self.value == 1:
+            unit = {"processes": "process", "modules": "module"}.get(unit, unit)
+        return f"{self.value:g} {unit}"
 
 
 def _ms(v: float) -> str:

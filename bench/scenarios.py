@@ -210,7 +210,8 @@ def _check_stdout(needle: str) -> Callable[[subprocess.CompletedProcess[bytes]],
 
 @guarded
 def init(ctx: Ctx) -> None:
-    env = ctx.env(1000 if 1000 in ctx.bh.configs else None)
+    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    env = ctx.env(size)
     runs = ctx.n(30, 10)
     outputs: dict[str, str] = {}
     for shell in sc.SHELLS:
@@ -225,7 +226,7 @@ def init(ctx: Ctx) -> None:
             s,
             id=f"init.{shell}",
             group="init",
-            what=f"`awsswitch init {shell}`, 1,000 profiles, caches up to date",
+            what=f"`awsswitch init {shell}`, {size:,} profiles, caches up to date",
             command=f"awsswitch init {shell}",
             budget=f"≤ {BUDGET_INIT:g}× bare Python",
         )
@@ -350,7 +351,7 @@ def asw_core(ctx: Ctx) -> None:
             if missing:
                 ctx.add(Row(id=row_id, group="asw", what=what, status=NA, note=missing))
                 continue
-            runs = ctx.n(20, 6) if size < 10000 or mode == "warm" else ctx.n(12, 4)
+            runs = ctx.n(30, 8) if size < 10000 or mode == "warm" else ctx.n(16, 5)
             s = measure.time_command(
                 awsswitch_argv("_asw", "bash", fx.short_targets[0]),
                 env,
@@ -398,7 +399,7 @@ def _asw_budget(row: Row, size: int, mode: str) -> None:
 def asw_shells(ctx: Ctx) -> None:
     """`asw NAME` in real shells. Each switch is preceded by a `python3 -c pass` timed the same
     way from the same shell, so every row has a floor measured under the same load."""
-    runs, warm = ctx.n(16, 6), 2
+    runs, warm = ctx.n(24, 6), 2
     py = "command python3 -c pass"
     for shell in sc.SHELLS:
         script = [sc.prelude(shell), sc.init(shell)]
@@ -747,7 +748,7 @@ def prompt(ctx: Ctx) -> None:
             group="prompt",
             what=f"processes per prompt render in {shell} (counted over {traced:,} renders)",
             unit="procs/render",
-            budget=f"{limit} processes per render"
+            budget=f"{_procs(limit)} per render"
             + ("" if shell != "fish" else " (DESIGN: at most one in fish)"),
             command=f"{shell}: strace -f over {traced} renders (hooks + prompt expansion)",
         )
@@ -829,6 +830,10 @@ def _touch_config(fx: fixtures.ConfigFixture) -> Callable[[], None]:
     return lambda: os.utime(fx.path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+def _procs(n: float) -> str:
+    return f"{n:g} process" + ("" if n == 1 else "es")
+
+
 def _tab_budget(row: Row, size: int, python_execs: int | None) -> None:
     row.budget = f"≤ {BUDGET_TAB_MS:g} ms, no Python process"
     if row.status == NA or row.median_ms is None:
@@ -871,6 +876,7 @@ def _pty_setup(ctx: Ctx, shell: str, tag: str) -> tuple[list[str], dict[str, str
     cfg.write_text(
         "function fish_prompt; echo -n 'BENCHPS> '; end\nfunction fish_greeting; end\n"
         "set -g fish_autosuggestion_enabled 0\n"
+        "set -g fish_history ''\n"  # a private, in-memory history per session
         "awsswitch init fish | source\n",
         encoding="utf-8",
     )
@@ -960,8 +966,10 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
         )
         child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
         restore = None
+        step = "the first prompt"
         try:
             child.expect_exact(prompt, timeout=30)
+            step = f"the completion (≤ {PTY_TAB_TIMEOUT:g} s) or a prompt"
             if state == "stale":
                 restore = _touch_config(fx)
             if traced:
@@ -987,8 +995,7 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
             error = str(exc)
         except (pexpect.TIMEOUT, pexpect.EOF) as exc:
             error = (
-                f"no completion within {PTY_TAB_TIMEOUT:g} s ({type(exc).__name__}); screen: "
-                f"{(child.before or '')[-160:]!r}"
+                f"{type(exc).__name__} waiting for {step}; screen: {(child.before or '')[-160:]!r}"
             )
         finally:
             child.sendline("exit")
@@ -1016,7 +1023,7 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
             {"procs_per_tab": per, "python_per_tab": py / n_traced, "execs": counted.execs}
         )
         notes.append(
-            f"{per:g} processes per TAB"
+            f"{_procs(per)} per TAB"
             + (f" ({', '.join(sorted(set(counted.execs)))})" if counted.execs else "")
         )
     if first is not None:
@@ -1032,7 +1039,7 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
         row.status = MISSED
         row.note = error
     elif error:
-        row.note += f"; the strace'd session failed: {error[:120]}"
+        row.note += f"; the strace'd session failed: {error[:400]}"
     _tab_budget(row, fx.size, py)
     ctx.add(row)
 
@@ -1205,7 +1212,7 @@ def _strace_loop_note(
         row.extra.update({"procs_per_tab": per, "python_per_tab": py / n})
         row.note = (
             (row.note + "; " if row.note else "")
-            + f"{per:g} processes per call"
+            + f"{_procs(per)} per call"
             + (f" ({', '.join(sorted(set(counted.execs)))})" if counted.execs else "")
         )
     _tab_budget(row, fx.size, py)
