@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
 from awsswitch.shells import Shell, get_shell
 
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from awsswitch.profiles import Profile, ProfileIndex
 
 # Cleared on every switch: they would override AWS_PROFILE (botocore reads

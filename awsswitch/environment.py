@@ -7,7 +7,11 @@ Every function takes the environment as a mapping so tests can swap it (httpie's
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def home(env: Mapping[str, str] | None = None) -> str:

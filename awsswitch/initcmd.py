@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 
 from awsswitch import __version__
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.shells import SUPPORTED, get_shell
 from awsswitch.shells.base import is_cmd_name
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 USAGE = "usage: awsswitch init [bash|zsh|fish] [--cmd NAME] [--aliases[=PREFIX]] [--prompt]"
 

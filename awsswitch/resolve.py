@@ -12,9 +12,12 @@ A step that matches several profiles stops there and returns them all (ambiguous
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from awsswitch.profiles import Profile
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def resolve(query: str, profiles: Sequence[Profile]) -> list[Profile]:

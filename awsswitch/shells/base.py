@@ -10,9 +10,13 @@ Rules that keep emitted code safe (see DESIGN "Streams and exit codes"):
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
 from awsswitch.errors import UsageError
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Wheel: awsswitch/shell/ (pyproject force-include); source tree/editable: shell/ at the root.

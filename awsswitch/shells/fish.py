@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from awsswitch.shells.base import Shell, check_var_name
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def _fish_table() -> dict[int, str]:

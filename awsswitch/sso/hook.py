@@ -9,13 +9,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Mapping
 
 from awsswitch import environment
 from awsswitch.errors import AwsswitchError
 from awsswitch.profiles import Profile, ProfileIndex
 from awsswitch.sso import state
 from awsswitch.sso.state import SsoTarget
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
 
 # What ensure_* did, for `awsswitch login` to report.
 KEPT = "kept"

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any
 
 try:  # CPython's own sha1: hashlib would load OpenSSL first (~2 ms on every `asw`)
     from _sha1 import sha1 as _sha1
@@ -25,6 +23,12 @@ from awsswitch import environment
 from awsswitch.errors import AwsswitchError
 from awsswitch.profiles import KIND_SSO, KIND_SSO_LEGACY, Profile, ProfileIndex
 from awsswitch.record import Record
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 FRESH = "fresh"  # more than 15 minutes left
 REFRESHABLE = "refreshable"  # refresh due: <= 15 min or expired, but refreshable
