@@ -168,7 +168,7 @@ def test_detection_is_the_only_reason_to_import_shellingham(sandbox):
 # -- the emitted code in real shells ----------------------------------------------------
 
 
-@pytest.mark.parametrize(("shell", "options"), itertools.product(SHELLS, OPTION_SETS))
+@pytest.mark.parametrize(("shell", "options"), list(itertools.product(SHELLS, OPTION_SETS)))
 def test_init_is_silent_and_strict_safe_when_sourced_twice(sandbox, shell, options):
     out = _init(sandbox, shell, *options)
     assert out.returncode == 0 and out.stderr == ""
