@@ -14,6 +14,19 @@ import pytest
 
 # Variables that would leak the developer's real AWS state into a test.
 _SCRUB_PREFIXES = ("AWS_", "AWSSWITCH_", "AWSUME_", "AWSU_")
+# A developer's desktop session or shell set-up that would change what the code under test
+# does (open a browser, style fzf, source a file into every bash).
+_SCRUB_NAMES = {
+    "BROWSER",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+    "FZF_DEFAULT_OPTS",
+    "FZF_DEFAULT_COMMAND",
+    "BASH_ENV",
+    "ENV",
+    "ZDOTDIR",
+    "PROMPT_COMMAND",
+}
 
 
 @dataclass
@@ -49,7 +62,7 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
     aws = home / ".aws"
     aws.mkdir(parents=True)
     for key in list(os.environ):
-        if key.startswith(_SCRUB_PREFIXES):
+        if key.startswith(_SCRUB_PREFIXES) or key in _SCRUB_NAMES:
             monkeypatch.delenv(key)
     values = {
         "HOME": str(home),

@@ -148,13 +148,13 @@ def sso_session(
         missing = [f for f, v in (("--start-url", start_url), ("--region", region)) if not v]
         if missing:
             raise _missing(missing)
-        scopes = scopes or cur_scopes or validate.DEFAULT_SCOPES
+        # Default the scopes only for a new session: adding them to an existing one would
+        # change its client-registration cache key and the scopes of its next login.
+        scopes = scopes or cur_scopes or (None if current else validate.DEFAULT_SCOPES)
 
-    values = {
-        "sso_start_url": start_url,
-        "sso_region": region,
-        "sso_registration_scopes": scopes,
-    }
+    values = {"sso_start_url": start_url, "sso_region": region}
+    if scopes:
+        values["sso_registration_scopes"] = scopes
 
     def change(doc: editor.Document) -> str:
         created = doc.get(editor.SSO_SESSION, name) is None

@@ -117,7 +117,11 @@ class Shell:
         """
         if not is_cmd_name(cmd):
             raise UsageError(f"invalid --cmd {cmd!r}: use letters, digits, '_' and '-' (e.g. asw)")
+        # Fill the placeholders in the template alone, before profile-derived alias lines
+        # join it: a profile named `x__AWSSWITCH_EXE__` must stay a literal name.
+        exe_words = " ".join(self.quote(w) for w in exe)
         text = read_template(self.template)
+        text = text.replace(EXE_PLACEHOLDER, exe_words).replace(CMD_PLACEHOLDER, cmd)
         out: list[str] = [header] if header else []
         keep = True
         for line in text.splitlines():
@@ -134,9 +138,7 @@ class Shell:
                 out.extend(self.alias_line(a, args) for a, args in aliases)
                 continue
             out.append(line)
-        code = "\n".join(out) + "\n"
-        exe_words = " ".join(self.quote(w) for w in exe)
-        return code.replace(EXE_PLACEHOLDER, exe_words).replace(CMD_PLACEHOLDER, cmd)
+        return "\n".join(out) + "\n"
 
 
 def _posix_table() -> dict[int, str]:

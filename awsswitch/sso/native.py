@@ -92,13 +92,13 @@ def login(
     sleep = sleep or _sleep
     from botocore.exceptions import BotoCoreError, ClientError
 
-    oidc = clients.client("sso-oidc", target.region, env)
     try:
+        oidc = clients.client("sso-oidc", target.region, env)  # a bad region fails here
         reg = _registration(oidc, target, env, utc_now())
         auth = oidc.start_device_authorization(
             clientId=reg["clientId"], clientSecret=reg["clientSecret"], startUrl=target.start_url
         )
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, ValueError) as exc:
         raise AwsswitchError(
             f"could not start the login for {target.label}: {clients.describe(exc)}"
         ) from None

@@ -28,16 +28,18 @@ def refresh(target: SsoTarget, env: Mapping[str, str] | None = None) -> dict[str
 
     from botocore.exceptions import BotoCoreError, ClientError
 
-    oidc = clients.client("sso-oidc", target.region, env)
     started = utc_now()
     try:
+        # Inside the try: a bad sso_region fails here, and a failed refresh must stay a
+        # RefreshFailed (the switch may keep a still-valid token), never a traceback.
+        oidc = clients.client("sso-oidc", target.region, env)
         response = oidc.create_token(
             grantType="refresh_token",
             clientId=token["clientId"],
             clientSecret=token["clientSecret"],
             refreshToken=token["refreshToken"],
         )
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, ValueError) as exc:
         raise RefreshFailed(clients.describe(exc)) from exc
     new_token = cache.token_from_create_token(
         start_url=target.start_url,
