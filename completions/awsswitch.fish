@@ -9,7 +9,13 @@
 # with one awk (botocore's rules for the common cases; quoting beyond "..." and '...' is
 # left to the names file).
 
-# The awk parser (no quote or backslash inside, so every shell can hold it verbatim).
+# The awk parser (no quote or backslash inside, so every shell can hold it verbatim). Its
+# first operand is the typed prefix: an operand, not -v, so awk processes no escape in it;
+# it is compared as text, never as a regex (ignoring ASCII case given -v fold=1). It
+# prints the names that start with it or, given -v all=1, every name when none does (zsh
+# and fish then match their own way).
+# Only a line with a [ can be a section header, and a plain [profile NAME] line costs one
+# regex match: a TAB on 10,000 profiles stays a few milliseconds of awk.
 set -g __awsswitch_cli_awk '
 function trim(s) { sub(LEAD, "", s); sub(TRAIL, "", s); return s }
 function word(s,    q, n, inner) {
@@ -22,12 +28,36 @@ function word(s,    q, n, inner) {
     if (s ~ BLANK || index(s, DQ) || index(s, SQ) || index(s, BS)) return ""
     return s
 }
-function add(n) { if (n != "" && !(n in seen)) { seen[n] = 1; names[++count] = n } }
+function starts(s) { s = substr(s, 1, plen); return (fold ? tolower(s) : s) == prefix }
+function add(n) {
+    if (n == "" || n in seen) return
+    seen[n] = 1
+    if (starts(n)) { print n; shown++ }
+    if (kind != "sessions") short(n)
+}
+function short(n,    d, c) {
+    if (!(d = index(n, "."))) return
+    c = substr(n, d + 1)
+    if (index(c, ".") && starts(c) && !uses[c]++) cands[++ncand] = c
+}
+function shorts(    i, c) {
+    for (i = 1; i <= ncand; i++) {
+        c = cands[i]
+        if (uses[c] == 1 && !(c in seen)) { print c; shown++ }
+    }
+}
 BEGIN {
     DQ = sprintf("%c", 34); SQ = sprintf("%c", 39); BS = sprintf("%c", 92)
     WS = " " sprintf("%c%c%c%c%c", 9, 10, 11, 12, 13)
     LEAD = "^[" WS "]+"; TRAIL = "[" WS "]+$"; BLANK = "[" WS "]"
+    PROFILE = "^profile" BLANK; SESSION = "^sso-session" BLANK
+    KEY = (kind == "sessions") ? "sso-session " : "profile "
+    FAST = "^[[]" KEY "[^][" WS DQ SQ "]+[]]$"; START = length(KEY) + 2
+    prefix = ARGV[1]; ARGV[1] = ""; plen = length(prefix)
+    if (fold) prefix = tolower(prefix)
 }
+!index($0, "[") { next }
+cfg && $0 ~ FAST && !index($0, BS) { add(substr($0, START, length($0) - START)); next }
 {
     line = trim($0)
     if (substr(line, 1, 1) != "[") next
@@ -36,10 +66,10 @@ BEGIN {
     head = substr(line, 2, end - 2)
     if (cfg) {
         if (kind == "sessions") {
-            if (head ~ ("^sso-session" BLANK)) add(word(substr(head, 12)))
+            if (head ~ SESSION) add(word(substr(head, 12)))
         } else if (head == "default") {
             add(head)
-        } else if (head ~ ("^profile" BLANK)) {
+        } else if (head ~ PROFILE) {
             add(word(substr(head, 8)))
         }
     } else if (kind != "sessions" && head != "DEFAULT") {
@@ -47,13 +77,11 @@ BEGIN {
     }
 }
 END {
-    for (i = 1; i <= count; i++) print names[i]
-    if (kind == "sessions") exit
-    for (i = 1; i <= count; i++) {
-        tail = names[i]
-        if (gsub(/[.]/, ".", tail) >= 2) { c = substr(tail, index(tail, ".") + 1); cand[i] = c; uses[c]++ }
-    }
-    for (i = 1; i <= count; i++) { c = cand[i]; if (c != "" && uses[c] == 1 && !(c in seen)) print c }
+    shorts()
+    if (shown || !all) exit
+    prefix = ""; plen = 0; ncand = 0; split("", uses)
+    for (n in seen) { print n; if (kind != "sessions") short(n) }
+    shorts()
 }
 '
 
@@ -108,7 +136,8 @@ function __awsswitch_cli_names --argument-names kind prefix
             return 0
         end
     end
-    # Stale or missing: parse the config files.
+    # Stale or missing: parse the config files (awk filters by PREFIX the same way; LC_ALL=C
+    # makes it compare bytes and keeps gawk fast in a UTF-8 locale).
     set -l config "$AWS_CONFIG_FILE"
     builtin test -n "$config"; or set config "$HOME/.aws/config"
     set -l creds "$AWS_SHARED_CREDENTIALS_FILE"
@@ -120,7 +149,7 @@ function __awsswitch_cli_names --argument-names kind prefix
     builtin test -f "$creds" -a -r "$creds"; or set creds /dev/null
     string match -q -- '/*' $config; or set config ./$config
     string match -q -- '/*' $creds; or set creds ./$creds
-    command awk -v kind=$kind $__awsswitch_cli_awk cfg=1 $config cfg=0 $creds 2>/dev/null
+    LC_ALL=C command awk -v kind=$kind -v all=1 $__awsswitch_cli_awk "$prefix" cfg=1 $config cfg=0 $creds 2>/dev/null
 end
 
 function __awsswitch_cli_regions

@@ -160,7 +160,13 @@ fi
 # with one awk (botocore's rules for the common cases; quoting beyond "..." and '...' is
 # left to the names file).
 
-# The awk parser (no quote or backslash inside, so every shell can hold it verbatim).
+# The awk parser (no quote or backslash inside, so every shell can hold it verbatim). Its
+# first operand is the typed prefix: an operand, not -v, so awk processes no escape in it;
+# it is compared as text, never as a regex (ignoring ASCII case given -v fold=1). It
+# prints the names that start with it or, given -v all=1, every name when none does (zsh
+# and fish then match their own way).
+# Only a line with a [ can be a section header, and a plain [profile NAME] line costs one
+# regex match: a TAB on 10,000 profiles stays a few milliseconds of awk.
 # shellcheck disable=SC2016 # awk code, not shell
 __awsswitch_awk='
 function trim(s) { sub(LEAD, "", s); sub(TRAIL, "", s); return s }
@@ -174,12 +180,36 @@ function word(s,    q, n, inner) {
     if (s ~ BLANK || index(s, DQ) || index(s, SQ) || index(s, BS)) return ""
     return s
 }
-function add(n) { if (n != "" && !(n in seen)) { seen[n] = 1; names[++count] = n } }
+function starts(s) { s = substr(s, 1, plen); return (fold ? tolower(s) : s) == prefix }
+function add(n) {
+    if (n == "" || n in seen) return
+    seen[n] = 1
+    if (starts(n)) { print n; shown++ }
+    if (kind != "sessions") short(n)
+}
+function short(n,    d, c) {
+    if (!(d = index(n, "."))) return
+    c = substr(n, d + 1)
+    if (index(c, ".") && starts(c) && !uses[c]++) cands[++ncand] = c
+}
+function shorts(    i, c) {
+    for (i = 1; i <= ncand; i++) {
+        c = cands[i]
+        if (uses[c] == 1 && !(c in seen)) { print c; shown++ }
+    }
+}
 BEGIN {
     DQ = sprintf("%c", 34); SQ = sprintf("%c", 39); BS = sprintf("%c", 92)
     WS = " " sprintf("%c%c%c%c%c", 9, 10, 11, 12, 13)
     LEAD = "^[" WS "]+"; TRAIL = "[" WS "]+$"; BLANK = "[" WS "]"
+    PROFILE = "^profile" BLANK; SESSION = "^sso-session" BLANK
+    KEY = (kind == "sessions") ? "sso-session " : "profile "
+    FAST = "^[[]" KEY "[^][" WS DQ SQ "]+[]]$"; START = length(KEY) + 2
+    prefix = ARGV[1]; ARGV[1] = ""; plen = length(prefix)
+    if (fold) prefix = tolower(prefix)
 }
+!index($0, "[") { next }
+cfg && $0 ~ FAST && !index($0, BS) { add(substr($0, START, length($0) - START)); next }
 {
     line = trim($0)
     if (substr(line, 1, 1) != "[") next
@@ -188,10 +218,10 @@ BEGIN {
     head = substr(line, 2, end - 2)
     if (cfg) {
         if (kind == "sessions") {
-            if (head ~ ("^sso-session" BLANK)) add(word(substr(head, 12)))
+            if (head ~ SESSION) add(word(substr(head, 12)))
         } else if (head == "default") {
             add(head)
-        } else if (head ~ ("^profile" BLANK)) {
+        } else if (head ~ PROFILE) {
             add(word(substr(head, 8)))
         }
     } else if (kind != "sessions" && head != "DEFAULT") {
@@ -199,13 +229,11 @@ BEGIN {
     }
 }
 END {
-    for (i = 1; i <= count; i++) print names[i]
-    if (kind == "sessions") exit
-    for (i = 1; i <= count; i++) {
-        tail = names[i]
-        if (gsub(/[.]/, ".", tail) >= 2) { c = substr(tail, index(tail, ".") + 1); cand[i] = c; uses[c]++ }
-    }
-    for (i = 1; i <= count; i++) { c = cand[i]; if (c != "" && uses[c] == 1 && !(c in seen)) print c }
+    shorts()
+    if (shown || !all) exit
+    prefix = ""; plen = 0; ncand = 0; split("", uses)
+    for (n in seen) { print n; if (kind != "sessions") short(n) }
+    shorts()
 }
 '
 
@@ -215,21 +243,19 @@ END {
 __awsswitch_names() {
     __awsswitch_reply=()
     ((BASH_VERSINFO[0] >= 4)) || \builtin return 0
-    \builtin local kind="${1-profiles}" prefix="${2-}" file word
+    \builtin local kind="${1-profiles}" prefix="${2-}" file
     \builtin local -a lines
     file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
     lines=()
+    # The header first: a stale names file is not read whole. Then the whole file, checked
+    # again (it may have been replaced in between).
     if [[ -f ${file} && -r ${file} ]]; then
-        \builtin mapfile -t lines <"${file}"
+        \builtin mapfile -t -n 6 lines <"${file}"
+        if __awsswitch_names_usable "${file}"; then
+            \builtin mapfile -t lines <"${file}"
+        fi
     fi
-    # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then the
-    # two resolved paths, each prefixed with + (existed when written) or - (did not).
-    if ((${#lines[@]} >= 6)) && [[ ${lines[0]} == "#awsswitch-names 2" &&
-        ${lines[1]} == "#${AWS_CONFIG_FILE-}" &&
-        ${lines[2]} == "#${AWS_SHARED_CREDENTIALS_FILE-}" &&
-        ${lines[3]} == "#${HOME-}" ]] &&
-        __awsswitch_names_fresh "${file}" "${lines[4]:1}" &&
-        __awsswitch_names_fresh "${file}" "${lines[5]:1}"; then
+    if __awsswitch_names_usable "${file}"; then
         if [[ ${kind} == sessions ]]; then
             __awsswitch_names_range "S${prefix}"
         else
@@ -238,7 +264,9 @@ __awsswitch_names() {
         fi
         \builtin return 0
     fi
-    # Stale or missing: parse the config files.
+    # Stale or missing: parse the config files. awk prints only the names that start with
+    # PREFIX, so the shell loops over nothing; LC_ALL=C makes it compare bytes (and keeps
+    # gawk fast in a UTF-8 locale).
     \builtin local config creds
     config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
     creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
@@ -249,12 +277,22 @@ __awsswitch_names() {
     [[ -f ${creds} && -r ${creds} ]] || creds=/dev/null
     [[ ${config} == /* ]] || config=./${config}
     [[ ${creds} == /* ]] || creds=./${creds}
-    \builtin mapfile -t lines < <(\command awk -v kind="${kind}" "${__awsswitch_awk}" \
-        cfg=1 "${config}" cfg=0 "${creds}" 2>/dev/null)
-    for word in "${lines[@]}"; do
-        [[ ${word} == "${prefix}"* ]] && __awsswitch_reply+=("${word}")
-    done
+    \builtin mapfile -t __awsswitch_reply < <(LC_ALL=C \command awk -v kind="${kind}" \
+        "${__awsswitch_awk}" "${prefix}" cfg=1 "${config}" cfg=0 "${creds}" 2>/dev/null)
     \builtin return 0
+}
+
+# __awsswitch_names_usable NAMESFILE: does the caller's `lines` start with a header that
+# matches this environment, and is the names file newer than the files it names? Header:
+# magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then the two resolved
+# paths, each prefixed with + (existed when written) or - (did not).
+__awsswitch_names_usable() {
+    ((${#lines[@]} >= 6)) && [[ ${lines[0]} == "#awsswitch-names 2" &&
+        ${lines[1]} == "#${AWS_CONFIG_FILE-}" &&
+        ${lines[2]} == "#${AWS_SHARED_CREDENTIALS_FILE-}" &&
+        ${lines[3]} == "#${HOME-}" ]] &&
+        __awsswitch_names_fresh "$1" "${lines[4]:1}" &&
+        __awsswitch_names_fresh "$1" "${lines[5]:1}"
 }
 
 # __awsswitch_names_fresh NAMESFILE [+-]PATH: is the names file still valid for PATH?

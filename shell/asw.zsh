@@ -163,7 +163,13 @@ __awsswitch_precmd() {
 # with one awk (botocore's rules for the common cases; quoting beyond "..." and '...' is
 # left to the names file).
 
-# The awk parser (no quote or backslash inside, so every shell can hold it verbatim).
+# The awk parser (no quote or backslash inside, so every shell can hold it verbatim). Its
+# first operand is the typed prefix: an operand, not -v, so awk processes no escape in it;
+# it is compared as text, never as a regex (ignoring ASCII case given -v fold=1). It
+# prints the names that start with it or, given -v all=1, every name when none does (zsh
+# and fish then match their own way).
+# Only a line with a [ can be a section header, and a plain [profile NAME] line costs one
+# regex match: a TAB on 10,000 profiles stays a few milliseconds of awk.
 __awsswitch_awk='
 function trim(s) { sub(LEAD, "", s); sub(TRAIL, "", s); return s }
 function word(s,    q, n, inner) {
@@ -176,12 +182,36 @@ function word(s,    q, n, inner) {
     if (s ~ BLANK || index(s, DQ) || index(s, SQ) || index(s, BS)) return ""
     return s
 }
-function add(n) { if (n != "" && !(n in seen)) { seen[n] = 1; names[++count] = n } }
+function starts(s) { s = substr(s, 1, plen); return (fold ? tolower(s) : s) == prefix }
+function add(n) {
+    if (n == "" || n in seen) return
+    seen[n] = 1
+    if (starts(n)) { print n; shown++ }
+    if (kind != "sessions") short(n)
+}
+function short(n,    d, c) {
+    if (!(d = index(n, "."))) return
+    c = substr(n, d + 1)
+    if (index(c, ".") && starts(c) && !uses[c]++) cands[++ncand] = c
+}
+function shorts(    i, c) {
+    for (i = 1; i <= ncand; i++) {
+        c = cands[i]
+        if (uses[c] == 1 && !(c in seen)) { print c; shown++ }
+    }
+}
 BEGIN {
     DQ = sprintf("%c", 34); SQ = sprintf("%c", 39); BS = sprintf("%c", 92)
     WS = " " sprintf("%c%c%c%c%c", 9, 10, 11, 12, 13)
     LEAD = "^[" WS "]+"; TRAIL = "[" WS "]+$"; BLANK = "[" WS "]"
+    PROFILE = "^profile" BLANK; SESSION = "^sso-session" BLANK
+    KEY = (kind == "sessions") ? "sso-session " : "profile "
+    FAST = "^[[]" KEY "[^][" WS DQ SQ "]+[]]$"; START = length(KEY) + 2
+    prefix = ARGV[1]; ARGV[1] = ""; plen = length(prefix)
+    if (fold) prefix = tolower(prefix)
 }
+!index($0, "[") { next }
+cfg && $0 ~ FAST && !index($0, BS) { add(substr($0, START, length($0) - START)); next }
 {
     line = trim($0)
     if (substr(line, 1, 1) != "[") next
@@ -190,10 +220,10 @@ BEGIN {
     head = substr(line, 2, end - 2)
     if (cfg) {
         if (kind == "sessions") {
-            if (head ~ ("^sso-session" BLANK)) add(word(substr(head, 12)))
+            if (head ~ SESSION) add(word(substr(head, 12)))
         } else if (head == "default") {
             add(head)
-        } else if (head ~ ("^profile" BLANK)) {
+        } else if (head ~ PROFILE) {
             add(word(substr(head, 8)))
         }
     } else if (kind != "sessions" && head != "DEFAULT") {
@@ -201,43 +231,72 @@ BEGIN {
     }
 }
 END {
-    for (i = 1; i <= count; i++) print names[i]
-    if (kind == "sessions") exit
-    for (i = 1; i <= count; i++) {
-        tail = names[i]
-        if (gsub(/[.]/, ".", tail) >= 2) { c = substr(tail, index(tail, ".") + 1); cand[i] = c; uses[c]++ }
-    }
-    for (i = 1; i <= count; i++) { c = cand[i]; if (c != "" && uses[c] == 1 && !(c in seen)) print c }
+    shorts()
+    if (shown || !all) exit
+    prefix = ""; plen = 0; ncand = 0; split("", uses)
+    for (n in seen) { print n; if (kind != "sessions") short(n) }
+    shorts()
 }
 '
 
-# __awsswitch_names KIND: sets reply to the profile names (full and short) for
-# KIND=profiles, the sso-session names for KIND=sessions.
+# __awsswitch_names KIND [PREFIX]: sets reply to the profile names (full and short) for
+# KIND=profiles, the sso-session names for KIND=sessions: those that start with PREFIX
+# (ignoring case) when there are any, else all of them, for compadd to match its own way
+# (matcher-list, _approximate). The names file is read once and kept in memory until it
+# changes (mtime, inode, size: the zstat builtin, no process), so a TAB costs one pattern
+# match over the names instead of reading and splitting the whole file again.
 __awsswitch_names() {
-    \builtin emulate -L zsh
+    \builtin emulate -L zsh -o extended_glob
     reply=()
-    \builtin local kind="${1:-profiles}" file config creds
-    \builtin local -a lines
+    \builtin local kind="${1:-profiles}" prefix="${2-}" file config creds key="" line pat
+    \builtin local tag='[ps]'
+    \builtin local -a head
+    \builtin local -A st
     file=${AWSSWITCH_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME-}/.cache}/awsswitch}/names
     if [[ -f $file && -r $file ]]; then
-        lines=("${(@f)$(<$file)}")
+        if \builtin zmodload -F zsh/stat b:zstat 2>/dev/null &&
+            \builtin zstat -H st -F '%s.%N' -- $file 2>/dev/null; then
+            key="$st[mtime] $st[inode] $st[size] $st[device] $file"
+        fi
+        if [[ -n $key && $key == "${__awsswitch_names_key-}" ]]; then
+            head=("${(@)__awsswitch_names_lines[1,6]}")
+        else
+            # Only the header until it proves the file usable: a stale one is not read whole.
+            while (( $#head < 6 )) && IFS= \builtin read -r line; do
+                head+=("$line")
+            done <$file
+        fi
     fi
     # Header: magic, raw AWS_CONFIG_FILE, raw AWS_SHARED_CREDENTIALS_FILE, HOME, then the
     # two resolved paths, each prefixed with + (existed when written) or - (did not).
-    if (( $#lines >= 6 )) && [[ $lines[1] == "#awsswitch-names 2" &&
-        $lines[2] == "#${AWS_CONFIG_FILE-}" &&
-        $lines[3] == "#${AWS_SHARED_CREDENTIALS_FILE-}" &&
-        $lines[4] == "#${HOME-}" ]] &&
-        __awsswitch_names_fresh $file ${lines[5][2,-1]} &&
-        __awsswitch_names_fresh $file ${lines[6][2,-1]}; then
-        if [[ $kind == sessions ]]; then
-            reply=("${(@)${(@M)lines:#S*}#S}")
-        else
-            reply=("${(@)${(@M)lines:#[ps]*}#?}")
+    if (( $#head == 6 )) && [[ $head[1] == "#awsswitch-names 2" &&
+        $head[2] == "#${AWS_CONFIG_FILE-}" &&
+        $head[3] == "#${AWS_SHARED_CREDENTIALS_FILE-}" &&
+        $head[4] == "#${HOME-}" ]] &&
+        __awsswitch_names_fresh $file ${head[5][2,-1]} &&
+        __awsswitch_names_fresh $file ${head[6][2,-1]}; then
+        if [[ -z $key || $key != "${__awsswitch_names_key-}" ]]; then
+            \builtin typeset -ga __awsswitch_names_lines
+            \builtin typeset -g __awsswitch_names_key=$key
+            __awsswitch_names_lines=("${(@f)$(<$file)}")
+            # Replaced since its header was read, by a file for other config files: the
+            # config files are parsed this time.
+            if [[ ${(pj:\n:)__awsswitch_names_lines[1,6]} != "${(pj:\n:)head}" ]]; then
+                __awsswitch_names_key=-
+                head=()
+            fi
         fi
-        \builtin return 0
+        if (( $#head )); then
+            # Each line keeps its tag (p, s or S) until matched; header lines never match.
+            [[ $kind == sessions ]] && tag=S
+            pat="${tag}(#i)${(b)prefix}*"
+            reply=("${(@)${(@M)__awsswitch_names_lines:#${~pat}}#?}")
+            (( $#reply )) || reply=("${(@)${(@M)__awsswitch_names_lines:#${~tag}*}#?}")
+            \builtin return 0
+        fi
     fi
-    # Stale or missing: parse the config files.
+    # Stale or missing: parse the config files (awk filters by PREFIX the same way; LC_ALL=C
+    # makes it compare bytes and keeps gawk fast in a UTF-8 locale).
     config=${AWS_CONFIG_FILE:-${HOME-}/.aws/config}
     creds=${AWS_SHARED_CREDENTIALS_FILE:-${HOME-}/.aws/credentials}
     # botocore expands a leading ~ (against HOME) in both variables.
@@ -247,7 +306,8 @@ __awsswitch_names() {
     [[ -f $creds && -r $creds ]] || creds=/dev/null
     [[ $config == /* ]] || config=./$config
     [[ $creds == /* ]] || creds=./$creds
-    reply=("${(@f)$(\command awk -v kind=$kind $__awsswitch_awk cfg=1 $config cfg=0 $creds 2>/dev/null)}")
+    reply=("${(@f)$(LC_ALL=C \command awk -v kind=$kind -v all=1 -v fold=1 \
+        "$__awsswitch_awk" "$prefix" cfg=1 "$config" cfg=0 "$creds" 2>/dev/null)}")
     reply=("${(@)reply:#}")
     \builtin return 0
 }
@@ -284,7 +344,7 @@ __awsswitch_complete() {
         compadd -- - -u --unset -r --region --no-login -l --list -h --help
         \builtin return
     fi
-    __awsswitch_names profiles
+    __awsswitch_names profiles "$PREFIX"
     compadd -- "${(@)reply}"
 }
 () {
