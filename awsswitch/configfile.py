@@ -9,6 +9,16 @@ Why not configparser: this runs on every `asw`, and a dedicated loop over `str` 
 times faster than `RawConfigParser` (no regex per line, no per-option lists, no proxies), and it
 imports nothing beyond what Python has already loaded at startup (`shlex` only for quoted names).
 
+Two readers, one result. The general one (`_Reader`) is the line loop below. The fast one reads a
+file that `aws configure` / `awsswitch sync` wrote (10,000 profiles on the first switch after a
+change) a whole section at a time: the text is cut at every `\n[` (a header at column 0 always
+starts a section: such a line is never a continuation), and a section whose lines are all
+`key = value` becomes `dict(line.split(" = ", 1) for line in lines)` in C. A section is handed to
+the general loop, in file order, unless that split provably gives what the loop would give:
+whitespace other than " " and "\n", a value with leading or trailing spaces, a line without " = "
+(blank, comment, continuation), a duplicate option, `[DEFAULT]`, a repeated section, or a key that
+is not already a stripped, lower-case, delimiter-free option name (comments, indented lines).
+
 The rules reproduced (CPython's `RawConfigParser._read` with botocore's arguments, plus
 `configloader._parse_nested` and `build_profile_map`):
 - the file is decoded with the locale encoding (UTF-8 in practice) and universal newlines;
@@ -27,13 +37,28 @@ The rules reproduced (CPython's `RawConfigParser._read` with botocore's argument
 from __future__ import annotations
 
 import os
-from typing import Any
+from itertools import repeat
 
 from awsswitch.errors import ConfigParseError
 
-Section = dict[str, Any]  # values are str, or dict[str, str] for nested blocks
+# Annotation-only imports: typing costs milliseconds on every `asw` and `init`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Section = dict[str, Any]  # values are str, or dict[str, str] for nested blocks
+else:
+    Section = dict
 
 DEFAULT_SECTION = "DEFAULT"  # configparser's defaults section (upper case only)
+
+# str.isspace() characters other than " " and "\n": a section holding any takes the general loop.
+_OTHER_SPACE = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_EQ = repeat(" = ")  # map() arguments for str.split(line, " = ", 1); never exhausted
+_ONE = repeat(1)
 
 
 def read_text(path: str) -> str | None:
@@ -88,29 +113,40 @@ def _encoding() -> str:
 
 def raw_parse(path: str) -> dict[str, Section]:
     """Sections as `botocore.configloader.raw_config_parse(path)` returns them ({} if missing)."""
+    return read_sections(path)[0]
+
+
+def read_sections(path: str) -> tuple[dict[str, Section], bool]:
+    """`raw_parse(path)`, and whether any value is a nested block (a dict, not a str)."""
     path = os.path.expanduser(os.path.expandvars(path))
     text = read_text(path)
     if text is None:
-        return {}
-    return parse_text(text, path)
+        return {}, False
+    return _with_defaults(*_parse(text, path), path)
 
 
 def parse_text(text: str, path: str = "<string>") -> dict[str, Section]:
     """Parse config text (newlines already normalised to \\n) the way botocore does."""
-    sections, defaults = parse_own(text, path)
+    return _with_defaults(*_parse(text, path), path)[0]
+
+
+def _with_defaults(
+    sections: dict[str, Section], defaults: dict[str, str], nested: bool, path: str
+) -> tuple[dict[str, Section], bool]:
     if defaults and sections:
         # configparser's options()/get(): the section's own keys, then [DEFAULT]'s others.
-        nested = [k for k, v in defaults.items() if v[:1] == "\n"]
+        blocks = [k for k, v in defaults.items() if v[:1] == "\n"]
         for name, options in sections.items():
             merged = dict(options)
             for k, v in defaults.items():
                 if k not in merged:
                     merged[k] = v
-            for k in nested:
+            for k in blocks:
                 if k not in options:
                     merged[k] = _nested(defaults[k], path, None)  # a new dict per section
+                    nested = True
             sections[name] = merged
-    return sections
+    return sections, nested
 
 
 def parse_own(text: str, path: str = "<string>") -> tuple[dict[str, Section], dict[str, str]]:
@@ -119,91 +155,220 @@ def parse_own(text: str, path: str = "<string>") -> tuple[dict[str, Section], di
     Raises on exactly the files `parse_text` raises on. Nested blocks of the sections are
     parsed; [DEFAULT]'s stay text (`parse_text` parses them per section they leak into).
     """
-    sections: dict[str, dict[str, Any]] = {}
-    defaults: dict[str, Any] = {}
-    # Options whose value became a list of lines (continuations): joined at the end.
-    multis: list[tuple[dict[str, Any], str, int]] = []
-    cursect: dict[str, Any] | None = None
-    optname: str | None = None  # option that indented lines continue
-    blanks = 0  # blank lines seen since optname's last line (kept only if more lines follow)
-    indent_level = 0
-    optline = 0  # line of optname (for errors in nested blocks)
-    first_error: tuple[int, str] | None = None  # configparser raises ParsingError at the end
-
-    for lineno, line in enumerate(text.split("\n"), 1):
-        value = line.strip()
-        if not value:
-            if optname is not None:
-                blanks += 1
-            continue
-        first = value[0]
-        if first == "#" or first == ";":
-            continue
-        indent = len(line) - len(line.lstrip()) if line[0].isspace() else 0
-        if optname is not None and indent > indent_level:
-            # A continuation line: part of optname's value.
-            current = cursect[optname]  # type: ignore[index]
-            if type(current) is str:
-                current = [current]
-                cursect[optname] = current  # type: ignore[index]
-                multis.append((cursect, optname, optline))  # type: ignore[arg-type]
-            if blanks:
-                current.extend([""] * blanks)
-                blanks = 0
-            current.append(value)
-            continue
-        indent_level = indent
-        blanks = 0
-        if first == "[":
-            end = value.rfind("]")
-            if end >= 2:
-                name = value[1:end]
-                if name in sections:
-                    raise ConfigParseError(
-                        path, lineno, f"section [{name}] appears twice (duplicate section)"
-                    )
-                if name == DEFAULT_SECTION:
-                    cursect = defaults
-                else:
-                    cursect = {}
-                    sections[name] = cursect
-                optname = None
-                continue
-        if cursect is None:
-            raise ConfigParseError(path, lineno, "text before the first [section] header")
-        eq = value.find("=")
-        colon = value.find(":")
-        if eq < 0 or (0 <= colon < eq):
-            eq = colon
-        if eq < 0:
-            if first_error is None:
-                first_error = (lineno, f"not a section header, option or comment: {line!r}")
-            continue  # configparser keeps going (and keeps optname) after this error
-        if eq == 0 and first_error is None:
-            first_error = (lineno, f"option without a name: {line!r}")
-        key = value[:eq].rstrip().lower()
-        if key in cursect:
-            raise ConfigParseError(path, lineno, f"option {key!r} appears twice in this section")
-        cursect[key] = value[eq + 1 :].strip()
-        optname = key if key else None  # configparser: an empty name takes no continuation
-        optline = lineno
-
-    if first_error is not None:
-        raise ConfigParseError(path, first_error[0], first_error[1])
-    for options, key, at in multis:
-        joined = "\n".join(options[key]).rstrip()
-        if joined[:1] == "\n" and options is not defaults:
-            options[key] = _nested(joined, path, at)
-        else:
-            options[key] = joined
-            # botocore parses (and fails on) a nested [DEFAULT] value only where it leaks.
-            if (
-                options is defaults
-                and joined[:1] == "\n"
-                and any(key not in own for own in sections.values())
-            ):
-                _nested(joined, path, at)
+    sections, defaults, _ = _parse(text, path)
     return sections, defaults
+
+
+def _parse(text: str, path: str) -> tuple[dict[str, Section], dict[str, str], bool]:
+    """(sections, [DEFAULT], whether a section holds a nested block); see `parse_own`."""
+    reader = _Reader(path)
+    if not _read_sections_fast(text, reader):
+        reader = _Reader(path)
+        reader.feed(text.split("\n"), 1)
+    return reader.finish()
+
+
+def _plain_key(key: str) -> bool:
+    """`key` is what the general loop makes of the text before the first " = " of its line."""
+    return (
+        key != ""
+        and key[0] not in " #;["  # not indented, a comment, or a header
+        and key[-1] != " "
+        and "=" not in key  # " = " is the first delimiter of the line
+        and ":" not in key
+        and key.lower() == key
+    )
+
+
+def _read_sections_fast(text: str, reader: _Reader) -> bool:
+    """Feed `text` to `reader` section by section (see the module docstring).
+
+    False (and `reader` untouched) when a line at column 0 starts with `[` without being a
+    header: it belongs to the section before it, so the file goes to the general loop whole.
+    """
+    chunks = text.split("\n[")
+    preamble: str | None = None
+    if text[:1] == "[":
+        chunks[0] = chunks[0][1:]
+    else:
+        preamble = chunks.pop(0)  # before the first header at column 0
+    # One scan of the whole text per pattern; only when one is found are sections searched.
+    marks = [c for c in _OTHER_SPACE if c in text]
+    if " =  " in text:  # a value with leading whitespace
+        marks.append(" =  ")
+    trailing = " \n" in text or text[-1:] == " "  # trailing whitespace on some line
+    if trailing:
+        marks.append(" \n")
+
+    names: list[str] = []
+    found: list[dict[str, str] | None] = []  # None: this section takes the general loop
+    split = str.split
+    for chunk in chunks:
+        header, _, body = chunk.partition("\n")
+        end = header.rfind("]")
+        if end < 1:
+            return False
+        names.append(header[:end])
+        if marks and (any(m in chunk for m in marks) or (trailing and chunk[-1:] == " ")):
+            found.append(None)
+            continue
+        body = body.rstrip("\n")  # blank lines before the next header
+        if not body:
+            found.append({})
+            continue
+        lines = body.split("\n")
+        try:
+            options = dict(map(split, lines, _EQ, _ONE))
+        except ValueError:  # a line without " = "
+            found.append(None)
+            continue
+        found.append(options if len(options) == len(lines) else None)  # else: a duplicate
+
+    keys = set().union(*[o for o in found if o])
+    bad = {k for k in keys if not _plain_key(k)}
+    if bad:
+        found = [None if o and not bad.isdisjoint(o) else o for o in found]
+
+    lineno = 1
+    if preamble is not None:
+        reader.feed(preamble.split("\n"), 1)
+        lineno = preamble.count("\n") + 2
+    sections = reader.sections
+    if not sections and None not in found:
+        sections.update(zip(names, found, strict=True))  # type: ignore[arg-type]
+        if len(sections) == len(names) and DEFAULT_SECTION not in sections:
+            return True
+        sections.clear()  # a repeated section or [DEFAULT]: in order below
+    counted = 0  # chunks whose lines `lineno` has passed
+    for i, options in enumerate(found):
+        name = names[i]
+        if options is not None and name not in sections and name != DEFAULT_SECTION:
+            sections[name] = options
+            continue
+        while counted < i:
+            lineno += chunks[counted].count("\n") + 1
+            counted += 1
+        reader.feed(("[" + chunks[i]).split("\n"), lineno)
+    return True
+
+
+class _Reader:
+    """CPython's `RawConfigParser._read` with botocore's arguments, fed a block of lines at a
+    time; `finish()` gives (sections, [DEFAULT], whether a section holds a nested block)."""
+
+    __slots__ = (
+        "blanks",
+        "cursect",
+        "defaults",
+        "first_error",
+        "indent_level",
+        "multis",
+        "optline",
+        "optname",
+        "path",
+        "sections",
+    )
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.sections: dict[str, dict[str, Any]] = {}
+        self.defaults: dict[str, Any] = {}
+        # Options whose value became a list of lines (continuations): joined at the end.
+        self.multis: list[tuple[dict[str, Any], str, int]] = []
+        self.cursect: dict[str, Any] | None = None
+        self.optname: str | None = None  # option that indented lines continue
+        self.blanks = 0  # blank lines since optname's last line (kept only if more follow)
+        self.indent_level = 0
+        self.optline = 0  # line of optname (for errors in nested blocks)
+        self.first_error: tuple[int, str] | None = None  # configparser raises at the end
+
+    def feed(self, lines: list[str], lineno: int) -> None:
+        """Read `lines`, the first of which is line `lineno` of the file."""
+        path, sections, defaults, multis = self.path, self.sections, self.defaults, self.multis
+        cursect, optname, blanks = self.cursect, self.optname, self.blanks
+        indent_level, optline, first_error = self.indent_level, self.optline, self.first_error
+        for lineno, line in enumerate(lines, lineno):  # noqa: B020
+            value = line.strip()
+            if not value:
+                if optname is not None:
+                    blanks += 1
+                continue
+            first = value[0]
+            if first == "#" or first == ";":
+                continue
+            indent = len(line) - len(line.lstrip()) if line[0].isspace() else 0
+            if optname is not None and indent > indent_level:
+                # A continuation line: part of optname's value.
+                current = cursect[optname]  # type: ignore[index]
+                if type(current) is str:
+                    current = [current]
+                    cursect[optname] = current  # type: ignore[index]
+                    multis.append((cursect, optname, optline))  # type: ignore[arg-type]
+                if blanks:
+                    current.extend([""] * blanks)
+                    blanks = 0
+                current.append(value)
+                continue
+            indent_level = indent
+            blanks = 0
+            if first == "[":
+                end = value.rfind("]")
+                if end >= 2:
+                    name = value[1:end]
+                    if name in sections:
+                        raise ConfigParseError(
+                            path, lineno, f"section [{name}] appears twice (duplicate section)"
+                        )
+                    if name == DEFAULT_SECTION:
+                        cursect = defaults
+                    else:
+                        cursect = {}
+                        sections[name] = cursect
+                    optname = None
+                    continue
+            if cursect is None:
+                raise ConfigParseError(path, lineno, "text before the first [section] header")
+            eq = value.find("=")
+            colon = value.find(":")
+            if eq < 0 or (0 <= colon < eq):
+                eq = colon
+            if eq < 0:
+                if first_error is None:
+                    first_error = (lineno, f"not a section header, option or comment: {line!r}")
+                continue  # configparser keeps going (and keeps optname) after this error
+            if eq == 0 and first_error is None:
+                first_error = (lineno, f"option without a name: {line!r}")
+            key = value[:eq].rstrip().lower()
+            if key in cursect:
+                raise ConfigParseError(
+                    path, lineno, f"option {key!r} appears twice in this section"
+                )
+            cursect[key] = value[eq + 1 :].strip()
+            optname = key if key else None  # configparser: an empty name takes no continuation
+            optline = lineno
+        self.cursect, self.optname, self.blanks = cursect, optname, blanks
+        self.indent_level, self.optline, self.first_error = indent_level, optline, first_error
+
+    def finish(self) -> tuple[dict[str, Section], dict[str, str], bool]:
+        if self.first_error is not None:
+            raise ConfigParseError(self.path, self.first_error[0], self.first_error[1])
+        sections, defaults, path = self.sections, self.defaults, self.path
+        nested = False
+        for options, key, at in self.multis:
+            joined = "\n".join(options[key]).rstrip()
+            if joined[:1] == "\n" and options is not defaults:
+                options[key] = _nested(joined, path, at)
+                nested = True
+            else:
+                options[key] = joined
+                # botocore parses (and fails on) a nested [DEFAULT] value only where it leaks.
+                if (
+                    options is defaults
+                    and joined[:1] == "\n"
+                    and any(key not in own for own in sections.values())
+                ):
+                    _nested(joined, path, at)
+        return sections, defaults, nested
 
 
 def _nested(value: str, path: str, lineno: int | None) -> dict[str, str]:
@@ -262,7 +427,16 @@ def build_profile_map(raw: dict[str, Section]) -> dict[str, Any]:
     services: dict[str, Section] = {}
     out: dict[str, Any] = {}
     groups = {"profiles": profiles, "sso_sessions": sso_sessions, "services": services}
+    # `[profile NAME]` with no quote, backslash or whitespace in NAME (what sync and `aws
+    # configure` write) is section_target's ("profiles", NAME), inlined: 10,000 per switch.
+    keys = "\0".join(raw)
+    plain = not ("'" in keys or '"' in keys or "\\" in keys or "\t" in keys)
     for key, values in raw.items():
+        if plain:
+            kind, _, name = key.partition(" ")
+            if kind == "profile" and name and " " not in name:
+                profiles[name] = values
+                continue
         target = section_target(key)
         if target is None:
             continue

@@ -37,6 +37,9 @@ Editing (in memory; each returns True when the text changed):
   indentation, key spelling and `=` spacing; continuation lines of a replaced value go, comments
   among them stay. New keys go right after the section's last key line, with its indentation.
   A new section is appended at the end after exactly one blank line (none if the file was empty).
+- `doc.rename_section(kind, old, new)`: rewrites only the header line (as `header_for`
+  writes it), in place: keys, comments, nested blocks, position and line endings stay.
+  AwsswitchError if there is no (kind, old) or something already maps to (kind, new).
 - `doc.remove_section(kind, name)`: removes the header and its key lines (comments and blank
   lines after the last key stay for whatever follows), collapsing the blank line it leaves.
 - `doc.text`, `doc.to_bytes()`, `doc.changed`, `doc.diff(label)` (unified diff, for --dry-run).
@@ -228,6 +231,9 @@ class Document:
         # (kind, name) -> its blocks in file order; the last one is the one botocore uses.
         self._targets: dict[tuple[str, str], list[_Block]] | None = None
         self._edits = 0  # bumped by every line change (cheaper than comparing texts)
+        # A rename moves its section to the end of the model; verify() puts it back in file
+        # order once, rather than rebuilding the model on every rename.
+        self._reorder = False
 
     # -- construction -----------------------------------------------------------------------
 
@@ -395,6 +401,46 @@ class Document:
             else:
                 self._merge_nested(block, key, val)
         return self._edits != before
+
+    def rename_section(self, kind: str, old: str, new: str) -> bool:
+        """Give the section botocore uses for (kind, old) the name `new`, in place.
+
+        Only the header line changes: the text between its brackets becomes `header_for(kind,
+        new)`; its indentation, anything after the `]` and its line ending stay, as do every
+        key, comment and nested block of the section and its place in the file. AwsswitchError
+        when there is no such section, or when any section already maps to (kind, new) (even
+        one botocore does not use: the renamed one would then be the one it drops or keeps
+        depending on the order). False when `old == new`.
+        """
+        block = self._effective(kind, old)
+        if block is None:
+            raise AwsswitchError(f"no [{header_for(kind, old)}] in {self.path}")
+        if new == old:
+            return False
+        header = header_for(kind, new)
+        if (kind, new) in self._by_target() or header in self._model:
+            raise AwsswitchError(
+                f"cannot rename [{block.header}] to [{header}] in {self.path}: "
+                f"[{header}] already exists"
+            )
+        raw = block.lines[0]
+        content = _eol_strip(raw)
+        start = content.index("[")
+        end = content.rindex("]")  # the header runs to the last `]` (text after it is ignored)
+        block.lines[0] = content[: start + 1] + header + content[end:] + _eol_of(raw)
+        self._edits += 1
+        previous = block.header
+        assert previous is not None
+        block.header = header
+        self._model[header] = self._model.pop(previous)
+        self._reorder = True  # the model's order is the file's: restored in verify()
+        targets = self._by_target()
+        blocks = targets[kind, old]
+        blocks.remove(block)
+        if not blocks:
+            del targets[kind, old]
+        targets[kind, new] = [block]
+        return True
 
     def remove_section(self, kind: str, name: str) -> bool:
         """Remove the section botocore uses for (kind, name); False if there is none."""
@@ -617,6 +663,11 @@ class Document:
                 f"internal error: the edited {self.path} would not parse ({exc.reason}); "
                 "nothing was written"
             ) from None
+        if self._reorder:
+            headers = [b.header for b in self._blocks[1:] if b.header in self._model]
+            if len(headers) == len(self._model):
+                self._model = {h: self._model[h] for h in headers}  # type: ignore[index]
+                self._reorder = False
         if _ordered(sections) != _ordered(self._model) or defaults != self._defaults:
             raise AwsswitchError(
                 f"internal error: the edited {self.path} would not read back as intended; "

@@ -10,24 +10,33 @@ Public API used by the switch path, `list`, completions and the token code:
 - `short_names(names)`, `classify(values)`.
 
 The index cache: parsing 10,000 profiles costs tens of milliseconds, on every `asw`. `load_index`
-stores the built index as `marshal`led plain tuples in `environment.cache_dir(env)`, keyed on the
+stores the built index as `marshal`led plain lists (one per `Profile` field, which marshal writes
+and reads faster than a tuple per profile) in `environment.cache_dir(env)`, keyed on the
 awsswitch version, the field layout, both file paths and each file's identity
 (dev, inode, size, mtime_ns, ctime_ns). Any mismatch, or a corrupt cache, means a fresh parse; the
 cache is then rewritten atomically (temporary file + rename). A file modified less than
 `RACY_SECONDS` ago is not cached at all: a second in-place write within the same timestamp tick
 could keep inode, size and both times (git's "racy index" problem).
+
+The first switch after a change parses and builds the index for every profile, so that path works
+a field at a time (`map` over all profiles, in C) rather than a profile at a time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
-from typing import Any
+from itertools import repeat
 
 from awsswitch import __version__, configfile, environment
 from awsswitch.errors import AwsswitchError
-from awsswitch.record import Record
+from awsswitch.record import TupleRecord
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
 
 # Profile kinds, as shown by `awsswitch list`.
 KIND_SSO = "sso"  # sso_session = NAME
@@ -38,10 +47,11 @@ KIND_PROCESS = "process"  # credential_process
 KIND_OTHER = "other"  # e.g. only region/output
 
 RACY_SECONDS = 2.0
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: one list per field (1: one tuple per profile)
 
 
-class Profile(Record):
+class Profile(TupleRecord):
+    __slots__ = ()
     name: str
     short: str
     kind: str
@@ -63,23 +73,28 @@ class Profile(Record):
 _FIELDS: tuple[str, ...] = Profile._fields
 
 
-def _profile_from_row(row: tuple[Any, ...], _new: Any = object.__new__) -> Profile:
-    # Record.__init__ costs ~1.5 µs per object; filling __dict__ directly is
-    # several times cheaper and yields an equal object (10,000 profiles on every `asw`).
-    p = _new(Profile)
-    p.__dict__.update(zip(_FIELDS, row, strict=True))
-    return p
+def _from_columns(columns: list[list[Any]]) -> list[Profile]:
+    """Profiles from one list per field (`_FIELDS` order); ValueError on a wrong shape."""
+    if len(columns) != len(_FIELDS):
+        raise ValueError("index columns of the wrong shape")
+    # Profile._make without its per-row check (the shape is checked here): made in C.
+    return list(map(tuple.__new__, repeat(Profile), zip(*columns, strict=True)))
 
 
 class ProfileIndex:
     """Every profile botocore would see, in `available_profiles` order, plus sso-sessions."""
 
     def __init__(
-        self, profiles: list[Profile], sso_sessions: dict[str, dict[str, Any]] | None = None
+        self,
+        profiles: list[Profile],
+        sso_sessions: dict[str, dict[str, Any]] | None = None,
+        names: Iterable[str] | None = None,  # [p.name for p in profiles], when at hand
     ) -> None:
         self.profiles = profiles
         self.sso_sessions: dict[str, dict[str, Any]] = {} if sso_sessions is None else sso_sessions
-        self.by_name: dict[str, Profile] = {p.name: p for p in profiles}
+        if names is None:
+            names = [p.name for p in profiles]
+        self.by_name: dict[str, Profile] = dict(zip(names, profiles, strict=True))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ProfileIndex):
@@ -136,20 +151,29 @@ class ProfileIndex:
 
 def short_names(names: list[str]) -> dict[str, str]:
     """Name without its first dot-component when it has 3+ components and stays unique."""
-    candidates: dict[str, str] = {}
-    counts: dict[str, int] = {}
+    return dict(zip(names, _shorts(names), strict=True))
+
+
+def _shorts(names: list[str]) -> list[str]:
+    """`short_names(names)`'s values, in `names` order (`names` unique)."""
+    candidates = []
     for n in names:
-        parts = n.split(".")
-        cand = ".".join(parts[1:]) if len(parts) >= 3 else n
-        candidates[n] = cand
+        rest = n.partition(".")[2]  # 3+ components: a dot after the first one
+        candidates.append(rest if "." in rest else n)
+    # Usually every candidate differs from the others and from every full name but its own.
+    unique = set(candidates)
+    if len(unique) == len(candidates) and len(unique & set(names)) == sum(
+        map(str.__eq__, candidates, names)
+    ):
+        return candidates
+    counts: dict[str, int] = {}
+    for cand in candidates:
         counts[cand] = counts.get(cand, 0) + 1
     full = set(names)
-    out: dict[str, str] = {}
-    for n, cand in candidates.items():
-        if cand != n and (counts[cand] > 1 or cand in full):
-            cand = n
-        out[n] = cand
-    return out
+    return [
+        n if cand != n and (counts[cand] > 1 or cand in full) else cand
+        for n, cand in zip(names, candidates, strict=True)
+    ]
 
 
 def _str(v: Any) -> str | None:
@@ -182,46 +206,74 @@ def classify(values: Mapping[str, Any], credentials: Mapping[str, Any] | None = 
     return KIND_OTHER
 
 
-def _rows(config: dict[str, Any], credentials: dict[str, Any]) -> list[tuple[Any, ...]]:
+# The config keys behind the Profile fields that are plain values, in _FIELDS order.
+_KEYS_A = (
+    "sso_session",
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+    "region",
+    "source_profile",
+)
+_KEYS_B = ("role_arn", "credential_source", "output")  # after in_config, in_credentials
+
+
+def _columns(
+    config: dict[str, Any], credentials: dict[str, Any], nested: bool = True
+) -> list[list[Any]]:
+    """One list per Profile field (`_FIELDS` order), in `available_profiles` order.
+
+    `nested`: whether any value may be a nested block (a dict), which a field never holds;
+    `configfile.read_sections` says, and False spares checking 100,000 values.
+    """
     cfg_profiles: dict[str, dict[str, Any]] = config.get("profiles", {})
     names = list(cfg_profiles)
-    names += [n for n in credentials if n not in cfg_profiles]
-    shorts = short_names(names)
-    rows: list[tuple[Any, ...]] = []
-    for n in names:
-        values = cfg_profiles.get(n)
-        cred = credentials.get(n)
-        if cred is not None:
-            values = {**values, **cred} if values is not None else cred
-        get = values.get  # type: ignore[union-attr]
-        rows.append(
-            (
-                n,
-                shorts[n],
-                classify(values, cred),  # type: ignore[arg-type]
-                _str(get("sso_session")),
-                _str(get("sso_start_url")),
-                _str(get("sso_region")),
-                _str(get("sso_account_id")),
-                _str(get("sso_role_name")),
-                _str(get("region")),
-                _str(get("source_profile")),
-                n in cfg_profiles,
-                cred is not None,
-                _str(get("role_arn")),
-                _str(get("credential_source")),
-                _str(get("output")),
-            )
-        )
-    return rows
+    values = list(cfg_profiles.values())
+    count = len(names)
+    in_config = [True] * count
+    in_credentials = [False] * count
+    own_credentials: dict[int, dict[str, Any]] = {}  # position -> credentials file's section
+    if credentials:
+        position = dict(zip(names, range(count), strict=True))
+        for name, cred in credentials.items():
+            i = position.get(name)
+            if i is None:  # only in the credentials file: listed after the config's
+                i = len(names)
+                names.append(name)
+                values.append(cred)
+                in_config.append(False)
+                in_credentials.append(True)
+            else:
+                values[i] = {**values[i], **cred}
+                in_credentials[i] = True
+            own_credentials[i] = cred
+
+    get = dict.get
+    # classify(), a field at a time: an sso_session and no role_arn is KIND_SSO, credentials
+    # or not (how `sync` writes every profile); anything else asks classify().
+    has = dict.__contains__
+    sso = list(map(has, values, repeat("sso_session")))
+    role = list(map(has, values, repeat("role_arn")))
+    if False not in sso and True not in role:
+        kinds = [KIND_SSO] * len(values)
+    else:
+        kinds = [
+            KIND_SSO if s and not r else classify(v, own_credentials.get(i))
+            for i, (v, s, r) in enumerate(zip(values, sso, role, strict=True))
+        ]
+    a = [list(map(get, values, repeat(k))) for k in _KEYS_A]
+    b = [list(map(get, values, repeat(k))) for k in _KEYS_B]
+    if nested:
+        a = [[_str(v) for v in col] for col in a]
+        b = [[_str(v) for v in col] for col in b]
+    return [names, _shorts(names), kinds, *a, in_config, in_credentials, *b]
 
 
 def build_index(config: dict[str, Any], credentials: dict[str, Any]) -> ProfileIndex:
     """Index from `configfile.load_config` and `configfile.raw_parse` (credentials) results."""
-    rows = _rows(config, credentials)
-    return ProfileIndex(
-        profiles=[_profile_from_row(r) for r in rows], sso_sessions=config.get("sso_sessions", {})
-    )
+    columns = _columns(config, credentials)
+    return ProfileIndex(_from_columns(columns), config.get("sso_sessions", {}), names=columns[0])
 
 
 def _identity(path: str) -> tuple[int, ...] | None:
@@ -257,19 +309,18 @@ def load_index(env: Mapping[str, str] | None = None, *, use_cache: bool = True) 
             with open(cache, "rb") as fh:
                 stored = marshal.loads(fh.read())
             if stored[0] == key:
-                rows, sessions = stored[1], stored[2]
-                return ProfileIndex(
-                    profiles=[_profile_from_row(r) for r in rows], sso_sessions=sessions
-                )
+                columns, sessions = stored[1], stored[2]
+                return ProfileIndex(_from_columns(columns), sessions, names=columns[0])
         except Exception:  # missing, corrupt or foreign cache: parse afresh
             pass
-    config = configfile.load_config(cfg)
-    credentials = configfile.raw_parse(cred)
-    rows = _rows(config, credentials)
+    raw, nested = configfile.read_sections(cfg)
+    config = configfile.build_profile_map(raw)
+    credentials, nested_credentials = configfile.read_sections(cred)
+    columns = _columns(config, credentials, nested or nested_credentials)
     sessions = config.get("sso_sessions", {})
     if cache is not None and not _racy(ids):
-        _write_cache(cache, marshal.dumps((key, rows, sessions)))
-    return ProfileIndex(profiles=[_profile_from_row(r) for r in rows], sso_sessions=sessions)
+        _write_cache(cache, marshal.dumps((key, columns, sessions)))
+    return ProfileIndex(_from_columns(columns), sessions, names=columns[0])
 
 
 def _racy(ids: tuple[tuple[int, ...] | None, ...]) -> bool:

@@ -1,13 +1,65 @@
-"""`Record`: a frozen value class, like `@dataclass(frozen=True)` for the hot path.
+"""Frozen value classes for the hot path, like `@dataclass(frozen=True)` without its imports.
 
-`dataclasses` imports `inspect`, about 5 ms on every `asw` and prompt-free switch; this does
-the part we use (ordered fields with defaults, keyword or positional construction, equality,
-hashing, repr, immutability) in a few lines of plain Python.
+`dataclasses` imports `inspect`, about 5 ms on every `asw` and prompt-free switch; these do the
+part we use (ordered fields with defaults, keyword or positional construction, equality,
+hashing, repr, immutability) in a few lines of plain Python:
+- `Record` keeps its fields in the instance `__dict__`;
+- `TupleRecord` is a tuple (as `namedtuple` is, without importing `collections`), for classes
+  made by the ten thousand: `Cls._make(row)` builds one in C, several times cheaper.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+# Annotation-only imports: typing costs milliseconds on every `asw` and `init`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, ClassVar, TypeVar
+
+    _T = TypeVar("_T", bound="TupleRecord")
+
+try:  # namedtuple's C field accessor (CPython >= 3.8)
+    from _collections import _tuplegetter
+except ImportError:  # pragma: no cover - other implementations
+
+    def _tuplegetter(index: int, doc: str | None) -> Any:
+        return property(lambda self: tuple.__getitem__(self, index), doc=doc)
+
+
+def _own_fields(cls: type) -> tuple[list[str], dict[str, Any]]:
+    """`cls`'s own fields (annotated, not `ClassVar`) and their defaults, taken off the class."""
+    # Own annotations only (not inherited); strings under `from __future__ import
+    # annotations`. Not inspect.get_annotations: importing inspect is the cost we avoid.
+    annotations = cls.__dict__.get("__annotations__")  # noqa: RUF063
+    if annotations is None:  # Python >= 3.14 builds them lazily
+        annotations = getattr(cls, "__annotations__", {})
+    own = [n for n, kind in annotations.items() if not str(kind).startswith("ClassVar")]
+    defaults: dict[str, Any] = {}
+    for n in own:
+        if n in cls.__dict__:
+            defaults[n] = cls.__dict__[n]
+            delattr(cls, n)  # instances hold the value; no class attribute shadowing
+    return own, defaults
+
+
+def _values(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Field name -> value for a construction call, checked like a dataclass's `__init__`."""
+    fields = cls._fields
+    if len(args) > len(fields):
+        raise TypeError(f"{cls.__name__} takes at most {len(fields)} arguments")
+    values = dict(zip(fields, args, strict=False))
+    for k, v in kwargs.items():
+        if k not in fields:
+            raise TypeError(f"{cls.__name__} has no field {k!r}")
+        if k in values:
+            raise TypeError(f"{cls.__name__} got {k!r} twice")
+        values[k] = v
+    for n in fields:
+        if n not in values:
+            if n not in cls._defaults:
+                raise TypeError(f"{cls.__name__} needs {n!r}")
+            values[n] = cls._defaults[n]
+    return values
 
 
 class Record:
@@ -18,37 +70,12 @@ class Record:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # Own annotations only (not inherited); strings under `from __future__ import
-        # annotations`. Not inspect.get_annotations: importing inspect is the cost we avoid.
-        annotations = cls.__dict__.get("__annotations__")  # noqa: RUF063
-        if annotations is None:  # Python >= 3.14 builds them lazily
-            annotations = getattr(cls, "__annotations__", {})
-        own = [n for n, kind in annotations.items() if not str(kind).startswith("ClassVar")]
+        own, defaults = _own_fields(cls)
         cls._fields = (*cls._fields, *own)
-        defaults = dict(cls._defaults)
-        for n in own:
-            if n in cls.__dict__:
-                defaults[n] = cls.__dict__[n]
-                delattr(cls, n)  # instances hold the value; no class attribute shadowing
-        cls._defaults = defaults
+        cls._defaults = {**cls._defaults, **defaults}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        fields = self._fields
-        if len(args) > len(fields):
-            raise TypeError(f"{type(self).__name__} takes at most {len(fields)} arguments")
-        values = dict(zip(fields, args, strict=False))
-        for k, v in kwargs.items():
-            if k not in fields:
-                raise TypeError(f"{type(self).__name__} has no field {k!r}")
-            if k in values:
-                raise TypeError(f"{type(self).__name__} got {k!r} twice")
-            values[k] = v
-        for n in fields:
-            if n not in values:
-                if n not in self._defaults:
-                    raise TypeError(f"{type(self).__name__} needs {n!r}")
-                values[n] = self._defaults[n]
-        self.__dict__.update(values)
+        self.__dict__.update(_values(type(self), args, kwargs))
 
     def _astuple(self) -> tuple[Any, ...]:
         d = self.__dict__
@@ -70,4 +97,61 @@ class Record:
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{n}={self.__dict__[n]!r}" for n in self._fields)
+        return f"{type(self).__name__}({inner})"
+
+
+class TupleRecord(tuple):
+    """`Record`'s behaviour on a tuple. Subclasses declare fields the same way, plus
+    `__slots__ = ()` (no per-instance `__dict__`). Equal only to the same class, like `Record`."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own, defaults = _own_fields(cls)
+        cls._fields = (*cls._fields, *own)
+        cls._defaults = {**cls._defaults, **defaults}
+        for i, n in enumerate(cls._fields):
+            setattr(cls, n, _tuplegetter(i, None))
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        values = _values(cls, args, kwargs)
+        return tuple.__new__(cls, [values[n] for n in cls._fields])
+
+    @classmethod
+    def _make(cls: type[_T], row: Iterable[Any]) -> _T:
+        """One from its field values in order; ValueError on a wrong count."""
+        made = tuple.__new__(cls, row)
+        if len(made) != len(cls._fields):
+            raise ValueError(f"{cls.__name__} needs {len(cls._fields)} values, not {len(made)}")
+        return made
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # copy and pickle go through __new__
+        return tuple(self)
+
+    def _astuple(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return tuple.__ne__(self, other)
+
+    __hash__ = tuple.__hash__  # the hash of the field values, as Record's
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={v!r}" for n, v in zip(self._fields, self, strict=True))
         return f"{type(self).__name__}({inner})"

@@ -103,17 +103,21 @@ def test_credentials_file_profile_counts_as_hand_written() -> None:
     assert by_action(plan({HOME: [PROD]}, [creds])) == {SKIP: ["awsprofile.home.prod.admin"]}
 
 
-def test_account_renamed_moves_the_section_and_keeps_its_region() -> None:
+def test_account_renamed_renames_the_section_and_keeps_its_region() -> None:
     old = gen("awsprofile.home.prod.admin", HOME, "111111111111", "Admin", region="ap-x")
     renamed = Grant(HOME, "111111111111", "Production", "Admin")
     p = plan({HOME: [renamed]}, [old])
+    # The old name disappears (confirmed like a removal); the section itself is renamed.
     assert by_action(p) == {
         REMOVE: ["awsprofile.home.prod.admin"],
-        ADD: ["awsprofile.home.production.admin"],
+        UPDATE: ["awsprofile.home.production.admin"],
     }
-    add = p.of(ADD)[0]
-    assert add.renamed_from == "awsprofile.home.prod.admin"
-    assert dict(add.values)["region"] == "ap-x"
+    assert p.of(REMOVE)[0].renamed_to == "awsprofile.home.production.admin"
+    assert [c.name for c in p.disappearing] == ["awsprofile.home.prod.admin"]
+    update = p.of(UPDATE)[0]
+    assert update.renamed_from == "awsprofile.home.prod.admin"
+    assert p.renames == [update]
+    assert update.values == ()  # nothing but the name changes: region ap-x is kept
     assert p.counts() == {
         "added": 0,
         "updated": 1,
@@ -122,6 +126,30 @@ def test_account_renamed_moves_the_section_and_keeps_its_region() -> None:
         "skipped": 0,
         "stale": 0,
     }
+
+
+def test_account_renamed_with_region_rewrites_only_the_changed_keys() -> None:
+    old = gen("awsprofile.home.prod.admin", HOME, "111111111111", "Admin", output="table")
+    renamed = Grant(HOME, "111111111111", "Production", "Admin")
+    p = plan({HOME: [renamed]}, [old], region="ap-southeast-2")
+    update = p.of(UPDATE)[0]
+    assert update.renamed_from == "awsprofile.home.prod.admin"
+    assert update.values == (("region", "ap-southeast-2"),)
+
+
+def test_renamed_section_taken_over_by_another_grant_is_not_renamed() -> None:
+    # Account 1 was "Prod" and is now "Production"; a new account 2 is now called "Prod":
+    # it takes the old section over (updated in place), and account 1 gets a new one.
+    old = gen("awsprofile.home.prod.admin", HOME, "111111111111", "Admin", region="ap-x")
+    renamed = Grant(HOME, "111111111111", "Production", "Admin")
+    newcomer = Grant(HOME, "222222222222", "Prod", "Admin")
+    p = plan({HOME: [renamed, newcomer]}, [old])
+    assert by_action(p) == {
+        UPDATE: ["awsprofile.home.prod.admin"],
+        ADD: ["awsprofile.home.production.admin"],
+    }
+    assert p.renames == [] and p.disappearing == []
+    assert dict(p.of(ADD)[0].values)["region"] == "ap-x"
 
 
 def test_role_removed_is_stale_without_prune_and_removed_with_it() -> None:

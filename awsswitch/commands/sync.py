@@ -67,12 +67,14 @@ def _interactive() -> bool:
 
 
 def _describe(change: Change) -> str:
-    if change.action == ADD and change.renamed_from:
-        return f"  ~ {change.name} (renamed from {change.renamed_from})"
+    keys = ", ".join(k for k, _ in change.values)
+    if change.action == UPDATE and change.renamed_from:
+        also = f"; {keys}" if keys else ""
+        return f"  ~ {change.name} (renamed from {change.renamed_from}{also})"
     if change.action == ADD:
         return f"  + {change.name}"
     if change.action == UPDATE:
-        return f"  ~ {change.name} ({', '.join(k for k, _ in change.values)})"
+        return f"  ~ {change.name} ({keys})"
     if change.action == REMOVE:
         return f"  - {change.name} ({change.reason})"
     if change.action == SKIP:
@@ -84,7 +86,7 @@ def _describe(change: Change) -> str:
 
 def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
     """What changed (or would), then one summary line, on `stream` (stderr)."""
-    adds = [c for c in plan.of(ADD) if not c.renamed_from]
+    adds = plan.of(ADD)
     shown = adds if len(adds) <= _LIST_ADDS else adds[:10]
     lines = [_describe(c) for c in shown]
     if len(shown) < len(adds):
@@ -95,7 +97,6 @@ def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
         for c in plan.changes
         if c.action not in (ADD, UNCHANGED) and not (c.action == REMOVE and c.renamed_to)
     ]
-    lines += [_describe(c) for c in plan.of(ADD) if c.renamed_from]
     counts = plan.counts()
     summary = ", ".join(
         f"{counts[k]} {k}" for k in ("added", "updated", "removed", "unchanged", "skipped")

@@ -34,10 +34,15 @@ def existing_profiles(doc: editor.Document, env: Mapping[str, str]) -> list[Exis
 
 
 def apply_plan(doc: editor.Document, plan: Plan) -> None:
-    """Removals first (they free names), then updates in place, then new sections appended."""
+    """Removals first (they free names), then renames and updates in place, then new sections
+    appended. A rename rewrites only the section's header line (then any managed key that
+    differs), so comments, hand-added keys and nested blocks stay, where they were."""
     for change in plan.of(REMOVE):
-        doc.remove_section(editor.PROFILE, change.name)
+        if change.renamed_to is None:  # the old name of a rename goes with the rename below
+            doc.remove_section(editor.PROFILE, change.name)
     for change in plan.of(UPDATE):
+        if change.renamed_from is not None:
+            doc.rename_section(editor.PROFILE, change.renamed_from, change.name)
         doc.update(editor.PROFILE, change.name, dict(change.values), create=False)
     for change in plan.of(ADD):
         doc.update(editor.PROFILE, change.name, dict(change.values))

@@ -8,14 +8,17 @@ Ownership rules:
 - sections generated from other sessions are left alone, and their names avoided;
 - a generated section whose account/role the portal no longer grants is *stale*: removed with
   `--prune`, otherwise kept (and its name avoided);
-- when an account is renamed in the portal, its section moves to the new name (reported as
-  an update, "renamed from"); hand-added keys in generated sections are kept on update.
+- when an account is renamed in the portal, its section is renamed in place: an UPDATE with
+  `renamed_from` (its header changes, plus any managed key that differs), paired with a REMOVE
+  of the old name carrying `renamed_to` (the name that disappears: confirmed like a removal,
+  never carried out as one). Comments, hand-added keys and nested blocks in generated
+  sections are kept, on update and on rename.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from awsswitch.sync import MARKER
@@ -68,8 +71,8 @@ class Change:
     grant: Grant | None = None
     values: tuple[tuple[str, str], ...] = ()  # ADD: every managed key; UPDATE: changed ones
     reason: str = ""
-    renamed_from: str | None = None  # ADD: the section it replaces (REMOVEd in the same plan)
-    renamed_to: str | None = None  # REMOVE: the section that replaces it
+    renamed_from: str | None = None  # UPDATE: the section renamed to `name` (in place)
+    renamed_to: str | None = None  # REMOVE: the new name of this section (not removed)
 
 
 @dataclass
@@ -85,14 +88,18 @@ class Plan:
 
     @property
     def disappearing(self) -> list[Change]:
-        """Sections that would be removed (pruned, or replaced by a renamed one)."""
+        """Profile names that would be gone (pruned, or the old name of a renamed one)."""
         return self.of(REMOVE)
 
+    @property
+    def renames(self) -> list[Change]:
+        """The UPDATEs that rename a section (old name in `renamed_from`)."""
+        return [c for c in self.of(UPDATE) if c.renamed_from]
+
     def counts(self) -> dict[str, int]:
-        renamed = sum(1 for c in self.changes if c.action == ADD and c.renamed_from)
         return {
-            "added": len(self.of(ADD)) - renamed,
-            "updated": len(self.of(UPDATE)) + renamed,
+            "added": len(self.of(ADD)),
+            "updated": len(self.of(UPDATE)),
             "removed": sum(1 for c in self.of(REMOVE) if c.renamed_to is None),
             "unchanged": len(self.of(UNCHANGED)),
             "skipped": len(self.of(SKIP)),
@@ -156,6 +163,7 @@ def make_plan(
     desired_names = {n for n in names.values() if n is not None}
 
     adds: list[Change] = []
+    renames: list[Change] = []
     in_place: list[Change] = []
     claimed: set[str] = set()  # names of our sections some grant keeps or takes over
     for g in sorted(grants, key=lambda g: (sessions.index(g.session), *g.sort_key())):
@@ -184,20 +192,26 @@ def make_plan(
             continue
         source = by_name[previous[0]] if previous else None
         wanted = wanted_values(g, region=region, sso_region=sso_regions[g.session], current=source)
-        adds.append(
-            Change(
-                ADD,
-                name,
-                g.session,
-                g,
-                tuple(wanted.items()),
-                renamed_from=previous[0] if previous else None,
+        if source is None:
+            adds.append(Change(ADD, name, g.session, g, tuple(wanted.items())))
+        else:
+            # Renamed in place later on; only the managed keys that differ are rewritten.
+            renames.append(
+                Change(UPDATE, name, g.session, g, _diff(wanted, source), renamed_from=source.name)
             )
-        )
-    # A section another grant took over was not renamed: its grant's new one is a plain add.
-    adds = [replace(c, renamed_from=None) if c.renamed_from in claimed else c for c in adds]
+    # A section another grant took over is not renamed: its grant gets a new section (with the
+    # region its old one had).
+    for c in renames:
+        if c.renamed_from in claimed:
+            assert c.grant is not None
+            source = by_name[c.renamed_from]
+            wanted = wanted_values(
+                c.grant, region=region, sso_region=sso_regions[c.session], current=source
+            )
+            adds.append(Change(ADD, c.name, c.session, c.grant, tuple(wanted.items())))
+    renames = [c for c in renames if c.renamed_from not in claimed]
 
-    renamed_to = {c.renamed_from: c.name for c in adds if c.renamed_from}
+    renamed_to = {c.renamed_from: c.name for c in renames}
     leaving: list[Change] = []
     for e in ours:
         if e.name in claimed:
@@ -212,4 +226,4 @@ def make_plan(
         granted_elsewhere = e.identity in granted
         why = "duplicate of another generated profile" if granted_elsewhere else "no longer granted"
         leaving.append(Change(REMOVE if prune else STALE, e.name, e.marker, reason=why))
-    return Plan(changes=[*leaving, *in_place, *adds])
+    return Plan(changes=[*leaving, *in_place, *renames, *adds])
