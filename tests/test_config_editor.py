@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -446,6 +447,136 @@ def test_diff_for_dry_run() -> None:
     assert diff.startswith("--- config (current)\n+++ config (new)\n")
 
 
+RENAME_TEXT = (
+    "# top\n"
+    "[profile keep]\n"
+    "  region = us-east-1\n"  # so that the indented header below is still a header
+    "\n"
+    "# about old: stays above it\n"
+    "  [profile old]   ; text after the bracket is ignored by botocore\n"
+    "  sso_session = corp\n"
+    "  # a comment inside the section\n"
+    "  output = table\n"
+    "  s3 =\n"
+    "      addressing_style = path\n"
+    "  region = eu-west-1\n"
+    "\n"
+    "[sso-session corp]\n"
+    "sso_region = eu-west-1"  # no final newline
+)
+
+
+def _only_header_changed(before: str, after: str, old_line: str, new_line: str) -> None:
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    assert len(a) == len(b)
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    assert changed == [(old_line, new_line)]
+
+
+def test_rename_section_rewrites_only_the_header_line(tmp_path: Path) -> None:
+    doc = Document.from_text(RENAME_TEXT)
+    before = doc.get(PROFILE, "old")
+    assert doc.rename_section(PROFILE, "old", "new") is True
+    doc.verify()
+    _only_header_changed(
+        RENAME_TEXT,
+        doc.text,
+        "  [profile old]   ; text after the bracket is ignored by botocore\n",
+        "  [profile new]   ; text after the bracket is ignored by botocore\n",
+    )
+    assert doc.get(PROFILE, "old") is None
+    assert doc.get(PROFILE, "new") == before
+    assert [s.name for s in doc.sections()] == ["keep", "new", "corp"]  # still in place
+    config = _botocore(doc.to_bytes(), tmp_path / "renamed.ini")
+    assert config["profiles"]["new"] == {
+        "sso_session": "corp",
+        "output": "table",
+        "s3": {"addressing_style": "path"},
+        "region": "eu-west-1",
+    }
+    assert "old" not in config["profiles"]
+
+
+def test_rename_section_keeps_crlf_and_then_edits_the_renamed_section(tmp_path: Path) -> None:
+    original = RENAME_TEXT.replace("\n", "\r\n")
+    doc = Document.parse(original.encode("utf-8"), "crlf.ini")
+    doc.rename_section(PROFILE, "old", "new")
+    _only_header_changed(
+        original,
+        doc.text,
+        "  [profile old]   ; text after the bracket is ignored by botocore\r\n",
+        "  [profile new]   ; text after the bracket is ignored by botocore\r\n",
+    )
+    doc.update(PROFILE, "new", {"region": "ap-southeast-2"}, create=False)
+    doc.verify()
+    assert doc.text == original.replace("[profile old]", "[profile new]").replace(
+        "  region = eu-west-1\r\n", "  region = ap-southeast-2\r\n"
+    )
+    config = _botocore(doc.to_bytes(), tmp_path / "crlf.ini")
+    assert config["profiles"]["new"]["region"] == "ap-southeast-2"
+    assert config["profiles"]["new"]["s3"] == {"addressing_style": "path"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "old", "new", "header"),
+    [
+        ("[profile 'old one']\nregion = r\n", PROFILE, "old one", "new one", "profile 'new one'"),
+        ('[profile "a b"]\nregion = r\n', PROFILE, "a b", "plain", "profile plain"),
+        ("[profile x]\nregion = r\n", PROFILE, "x", "it's", "profile 'it'\"'\"'s'"),
+        ("[profile x]\nregion = r\n", PROFILE, "x", "default", "default"),
+        ("[default]\nregion = r\n", PROFILE, "default", "x", "profile x"),
+        ("[sso-session a]\nsso_region = r\n", SSO_SESSION, "a", "b c", "sso-session 'b c'"),
+        ("[plugins]\nx = 1\n", RAW, "plugins", "other", "other"),
+    ],
+)
+def test_rename_section_quotes_names_as_header_for_does(
+    text: str, kind: str, old: str, new: str, header: str, tmp_path: Path
+) -> None:
+    doc = Document.from_text(text)
+    before = doc.get(kind, old)
+    doc.rename_section(kind, old, new)
+    doc.verify()
+    assert header == editor.header_for(kind, new)
+    assert doc.text == f"[{header}]" + text[text.index("]") + 1 :]
+    assert doc.get(kind, new) == before and doc.get(kind, old) is None
+    raw = botocore.configloader.raw_config_parse(str(_write(tmp_path, doc)))
+    assert list(raw) == [header]
+
+
+def _write(tmp: Path, doc: Document) -> Path:
+    path = tmp / "out.ini"
+    path.write_bytes(doc.to_bytes())
+    return path
+
+
+def test_rename_section_refuses_an_existing_name_and_a_missing_section() -> None:
+    # [profile default] is shadowed by [default] but still maps to the name: refused too.
+    text = "[profile a]\nregion = r\n[profile b]\n[profile default]\n[default]\n"
+    doc = Document.from_text(text)
+    for taken in ("b", "default"):
+        with pytest.raises(AwsswitchError, match="already exists"):
+            doc.rename_section(PROFILE, "a", taken)
+    with pytest.raises(AwsswitchError, match=r"no \[profile zzz\]"):
+        doc.rename_section(PROFILE, "zzz", "c")
+    assert doc.rename_section(PROFILE, "a", "a") is False
+    assert doc.text == text and not doc.changed
+
+
+def test_rename_then_other_edits_verify_in_file_order() -> None:
+    doc = Document.from_text(_long_config())
+    for i in range(0, 2000, 7):
+        doc.rename_section(PROFILE, f"org.acct{i:04d}.admin", f"org.renamed{i:04d}.admin")
+    doc.remove_section(PROFILE, "org.acct0001.admin")
+    doc.update(PROFILE, "org.renamed0007.admin", {"output": "json"})
+    doc.update(PROFILE, "appended", {"region": "r"})
+    doc.rename_section(PROFILE, "appended", "org.acct0000.admin")  # a name freed by a rename
+    doc.verify()
+    names = [s.name for s in doc.sections() if s.kind == PROFILE]
+    assert names[:3] == ["org.renamed0000.admin", "org.acct0002.admin", "org.acct0003.admin"]
+    assert names[-1] == "org.acct0000.admin"
+    assert doc.text.count("[profile org.renamed") == len(range(0, 2000, 7))
+
+
 # -- generated documents and edits, checked against botocore itself ---------------------------
 
 _HEADERS = ["default", "profile default", "profile a", "profile 'a'", "sso-session s", "x"]
@@ -497,6 +628,9 @@ _OPS = st.one_of(
         ),
     ),
     st.tuples(st.just("remove"), st.sampled_from(_TARGETS), st.just({})),
+    st.tuples(
+        st.just("rename"), st.sampled_from(_TARGETS), st.sampled_from(["default", "a", "n b", "z"])
+    ),
 )
 
 
@@ -513,6 +647,17 @@ def _effective_header(raw: dict[str, Any], kind: str, name: str) -> str | None:
 def _apply_to_dicts(raw: dict[str, Any], op: str, kind: str, name: str, values: Any) -> None:
     """The oracle: the same edit on botocore's raw_config_parse result."""
     header = _effective_header(raw, kind, name)
+    if op == "rename":
+        # Refused (and nothing changes) when there is no such section, the name is taken or
+        # it has no header; otherwise the same section, same place, under the new header.
+        if header is None or values == name:
+            return
+        new = editor.header_for(kind, values)
+        if _effective_header(raw, kind, values) is not None:
+            return
+        for key in list(raw):  # rebuild in order, the renamed section where it was
+            raw[new if key == header else key] = raw.pop(key)
+        return
     if op == "remove":
         if header is not None:
             del raw[header]
@@ -562,6 +707,15 @@ def test_generated_edits_read_back_in_botocore(sandbox: Any, text: str, ops: lis
     for op, (kind, name), values in ops:
         if op == "remove":
             doc.remove_section(kind, name)
+        elif op == "rename":
+            before = doc.text
+            try:
+                doc.rename_section(kind, name, values)
+            except AwsswitchError:
+                assert doc.text == before  # refused: nothing changed
+                with contextlib.suppress(UsageError):
+                    _apply_to_dicts(raw, op, kind, name, values)
+                continue
         else:
             doc.update(kind, name, values)
         _apply_to_dicts(raw, op, kind, name, values)

@@ -176,6 +176,79 @@ def test_account_renamed_and_role_removed_update_and_prune(sandbox: Sandbox, org
     assert sandbox.config.read_text(encoding="utf-8").startswith(USER_CONFIG)
 
 
+def test_renamed_account_keeps_comments_extra_keys_and_nested_blocks_in_place(
+    sandbox: Sandbox, org: StandIn
+) -> None:
+    assert sync(sandbox, HOME).returncode == 0
+    old, new = (
+        "awsprofile.home.prod.administratoraccess",
+        "awsprofile.home.production.administratoraccess",
+    )
+    old_ro, new_ro = "awsprofile.home.prod.readonly", "awsprofile.home.production.readonly"
+    # The user annotates a generated section: a comment, a key of their own, a nested block.
+    text = sandbox.config.read_text(encoding="utf-8")
+    head = f"[profile {old}]\n"
+    assert head in text
+    text = text.replace(
+        head,
+        head + "# my prod admin: keep me\noutput = table\ns3 =\n    addressing_style = path\n",
+    )
+    sandbox.write_config(text)
+    org.accounts = [Account("111111111111", "Production", None, ACCOUNTS[0].roles), ACCOUNTS[1]]
+
+    # --dry-run: the diff shows the two header lines and nothing else.
+    result = sync(sandbox, HOME, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    changed = [
+        line
+        for line in result.stdout.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        f"-[profile {old}]",
+        f"+[profile {new}]",
+        f"-[profile {old_ro}]",
+        f"+[profile {new_ro}]",
+    ]
+    assert f"~ {new} (renamed from {old})\n" in result.stderr
+    assert f"- {old}" not in result.stderr  # shown once, as the rename
+    assert "dry run, nothing written: 0 added, 2 updated, 0 removed, 1 unchanged" in result.stderr
+    assert sandbox.config.read_text(encoding="utf-8") == text
+
+    # Off a terminal, without --prune or --yes: renamed in place, every other byte kept.
+    result = sync(sandbox, HOME)
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 2 updated, 0 removed, 1 unchanged, 0 skipped" in result.stderr
+    after = sandbox.config.read_text(encoding="utf-8")
+    assert after == text.replace(f"[profile {old}]", f"[profile {new}]").replace(
+        f"[profile {old_ro}]", f"[profile {new_ro}]"
+    )
+    got = profiles(sandbox)
+    assert old not in got and old_ro not in got
+    assert got[new] == {
+        "output": "table",
+        "s3": {"addressing_style": "path"},
+        "sso_session": HOME,
+        "sso_account_id": "111111111111",
+        "sso_role_name": "AdministratorAccess",
+        "region": "eu-west-1",
+        MARKER: HOME,
+    }
+
+    # A rename that also changes a managed key: the header and that key's line only.
+    org.accounts = [Account("111111111111", "Prod", None, ACCOUNTS[0].roles), ACCOUNTS[1]]
+    result = sync(sandbox, HOME, "--dry-run", "--region", "ap-southeast-2")
+    assert result.returncode == 0, result.stderr
+    assert f"~ {old} (renamed from {new}; region)\n" in result.stderr
+    assert "~ awsprofile.home.dev.poweruser (region)\n" in result.stderr
+    assert result.stdout.count("\n-[profile ") == 2
+    assert result.stdout.count("\n-region = eu-west-1\n") == 3
+    assert result.stdout.count("\n+region = ap-southeast-2\n") == 3
+    removed = [line for line in result.stdout.splitlines() if line.startswith("-")][1:]
+    assert len(removed) == 5 and not any("table" in r or "addressing" in r for r in removed)
+    assert sandbox.config.read_text(encoding="utf-8") == after
+
+
 def test_hand_written_profile_with_the_same_name_is_never_overwritten(
     sandbox: Sandbox, org: StandIn
 ) -> None:
