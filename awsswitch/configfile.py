@@ -9,15 +9,16 @@ Why not configparser: this runs on every `asw`, and a dedicated loop over `str` 
 times faster than `RawConfigParser` (no regex per line, no per-option lists, no proxies), and it
 imports nothing beyond what Python has already loaded at startup (`shlex` only for quoted names).
 
-Two readers, one result. The general one (`_Reader`) is the line loop below. The fast one reads a
-file that `aws configure` / `awsswitch sync` wrote (10,000 profiles on the first switch after a
-change) a whole section at a time: the text is cut at every `\n[` (a header at column 0 always
-starts a section: such a line is never a continuation), and a section whose lines are all
-`key = value` becomes `dict(line.split(" = ", 1) for line in lines)` in C. A section is handed to
-the general loop, in file order, unless that split provably gives what the loop would give:
-whitespace other than " " and "\n", a value with leading or trailing spaces, a line without " = "
-(blank, comment, continuation), a duplicate option, `[DEFAULT]`, a repeated section, or a key that
-is not already a stripped, lower-case, delimiter-free option name (comments, indented lines).
+Two readers, one result. The general one (`_Reader`) is the line loop below. The fast one reads
+the files `aws configure` and `awsswitch sync` write (10,000 profiles, on the first switch after a
+change) a section at a time: the text is cut at every `\n[` (a line at column 0 is never a
+continuation, so a header there always starts a section), and a section becomes
+`dict(map(options_of, lines))`, in C, where `options_of` (`_Options`) reads each distinct line
+once, as the general loop would read it at column 0 in a section without continuations. A
+section holding a line only the general loop can read (indented, so maybe a continuation; an
+error), a repeated option or section, or `[DEFAULT]` is handed to the general loop, in file
+order; so is the whole file when a column-0 `[` line is no header, or when most sections need
+the loop anyway.
 
 The rules reproduced (CPython's `RawConfigParser._read` with botocore's arguments, plus
 `configloader._parse_nested` and `build_profile_map`):
@@ -37,7 +38,6 @@ The rules reproduced (CPython's `RawConfigParser._read` with botocore's argument
 from __future__ import annotations
 
 import os
-from itertools import repeat
 
 from awsswitch.errors import ConfigParseError
 
@@ -51,14 +51,6 @@ else:
     Section = dict
 
 DEFAULT_SECTION = "DEFAULT"  # configparser's defaults section (upper case only)
-
-# str.isspace() characters other than " " and "\n": a section holding any takes the general loop.
-_OTHER_SPACE = (
-    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-_EQ = repeat(" = ")  # map() arguments for str.split(line, " = ", 1); never exhausted
-_ONE = repeat(1)
 
 
 def read_text(path: str) -> str | None:
@@ -105,9 +97,15 @@ def _encoding() -> str:
         if sys.flags.utf8_mode:
             _ENCODING = "utf-8"
         else:
-            import locale
+            try:  # Python >= 3.11: what getpreferredencoding(False) returns, without `import
+                # locale` (which imports re, enum and functools: ~5 ms when nothing else has)
+                from _locale import getencoding
+            except ImportError:
+                from locale import getpreferredencoding
 
-            _ENCODING = locale.getpreferredencoding(False)
+                _ENCODING = getpreferredencoding(False)
+            else:
+                _ENCODING = getencoding()
     return _ENCODING
 
 
@@ -168,23 +166,47 @@ def _parse(text: str, path: str) -> tuple[dict[str, Section], dict[str, str], bo
     return reader.finish()
 
 
-def _plain_key(key: str) -> bool:
-    """`key` is what the general loop makes of the text before the first " = " of its line."""
-    return (
-        key != ""
-        and key[0] not in " #;["  # not indented, a comment, or a header
-        and key[-1] != " "
-        and "=" not in key  # " = " is the first delimiter of the line
-        and ":" not in key
-        and key.lower() == key
-    )
+# What `_Options` gives for a line only the general loop can read (an indented line may continue
+# a value; a line without a delimiter or name is an error, reported by the loop): dict() of a
+# section holding it fails, and that section is handed to the loop.
+_GENERAL = ("the general loop",)
+
+
+class _Options(dict):  # type: ignore[type-arg]
+    """line -> what the general loop makes of it in a section without continuation lines:
+    (key, value) for an option line at column 0, () for a blank or comment line (nothing), and
+    `_GENERAL` for any other line.
+
+    Computed once per distinct line: a generated config repeats most of its lines
+    (`region = ...`, `output = ...`, the session, the role), which then also share their key
+    and value strings.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, line: str) -> tuple[str, ...]:
+        value = line.strip()
+        if not value or value[0] in "#;":
+            found: tuple[str, ...] = ()
+        elif line[0].isspace() or value[0] == "[":
+            found = _GENERAL
+        else:  # the general loop's option line (at column 0: never a continuation)
+            eq = value.find("=")
+            colon = value.find(":")
+            if eq < 0 or (0 <= colon < eq):
+                eq = colon
+            found = (value[:eq].rstrip().lower(), value[eq + 1 :].strip()) if eq > 0 else _GENERAL
+        self[line] = found
+        return found
 
 
 def _read_sections_fast(text: str, reader: _Reader) -> bool:
     """Feed `text` to `reader` section by section (see the module docstring).
 
     False (and `reader` untouched) when a line at column 0 starts with `[` without being a
-    header: it belongs to the section before it, so the file goes to the general loop whole.
+    header (it belongs to the section before it), or when the general loop would have to read
+    many sections anyway (indented or nested options throughout): the whole file is then
+    better read by the general loop alone.
     """
     chunks = text.split("\n[")
     preamble: str | None = None
@@ -192,42 +214,36 @@ def _read_sections_fast(text: str, reader: _Reader) -> bool:
         chunks[0] = chunks[0][1:]
     else:
         preamble = chunks.pop(0)  # before the first header at column 0
-    # One scan of the whole text per pattern; only when one is found are sections searched.
-    marks = [c for c in _OTHER_SPACE if c in text]
-    if " =  " in text:  # a value with leading whitespace
-        marks.append(" =  ")
-    trailing = " \n" in text or text[-1:] == " "  # trailing whitespace on some line
-    if trailing:
-        marks.append(" \n")
 
     names: list[str] = []
     found: list[dict[str, str] | None] = []  # None: this section takes the general loop
-    split = str.split
+    general = 0  # sections that do
+    options_of = _Options().__getitem__
     for chunk in chunks:
         header, _, body = chunk.partition("\n")
         end = header.rfind("]")
         if end < 1:
             return False
         names.append(header[:end])
-        if marks and (any(m in chunk for m in marks) or (trailing and chunk[-1:] == " ")):
-            found.append(None)
-            continue
         body = body.rstrip("\n")  # blank lines before the next header
         if not body:
             found.append({})
             continue
         lines = body.split("\n")
         try:
-            options = dict(map(split, lines, _EQ, _ONE))
-        except ValueError:  # a line without " = "
-            found.append(None)
-            continue
+            options = dict(map(options_of, lines))
+        except ValueError:  # a blank or comment line, or one the general loop must read
+            pairs = list(filter(None, map(options_of, lines)))
+            try:
+                options = dict(pairs)
+            except ValueError:
+                found.append(None)
+                general += 1
+                if general > 100 and general * 4 > len(found):
+                    return False
+                continue
+            lines = pairs
         found.append(options if len(options) == len(lines) else None)  # else: a duplicate
-
-    keys = set().union(*[o for o in found if o])
-    bad = {k for k in keys if not _plain_key(k)}
-    if bad:
-        found = [None if o and not bad.isdisjoint(o) else o for o in found]
 
     lineno = 1
     if preamble is not None:

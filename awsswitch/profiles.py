@@ -24,7 +24,6 @@ a field at a time (`map` over all profiles, in C) rather than a profile at a tim
 
 from __future__ import annotations
 
-import contextlib
 import os
 from itertools import repeat
 
@@ -36,6 +35,7 @@ from awsswitch.record import TupleRecord
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from collections.abc import Set as AbstractSet
     from typing import Any
 
 # Profile kinds, as shown by `awsswitch list`.
@@ -51,6 +51,8 @@ _CACHE_FORMAT = 2  # 2: one list per field (1: one tuple per profile)
 
 
 class Profile(TupleRecord):
+    """One profile; a tuple (`TupleRecord`), so that 10,000 of them are made in C."""
+
     __slots__ = ()
     name: str
     short: str
@@ -64,7 +66,7 @@ class Profile(TupleRecord):
     source_profile: str | None = None
     in_config: bool = True
     in_credentials: bool = False
-    # Added fields (keep new ones at the end: the cache stores rows in this order).
+    # Added fields (new ones go at the end; the cache key holds the field names).
     role_arn: str | None = None
     credential_source: str | None = None
     output: str | None = None
@@ -154,22 +156,28 @@ def short_names(names: list[str]) -> dict[str, str]:
     return dict(zip(names, _shorts(names), strict=True))
 
 
-def _shorts(names: list[str]) -> list[str]:
-    """`short_names(names)`'s values, in `names` order (`names` unique)."""
+def _shorts(names: list[str], full: AbstractSet[str] | None = None) -> list[str]:
+    """`short_names(names)`'s values, in `names` order; `full`: set(names), when at hand."""
     candidates = []
+    kept = 0  # names with fewer than 3 components: their own candidate
     for n in names:
         rest = n.partition(".")[2]  # 3+ components: a dot after the first one
-        candidates.append(rest if "." in rest else n)
+        if "." in rest:
+            candidates.append(rest)
+        else:
+            candidates.append(n)
+            kept += 1
+    if full is None:
+        full = set(names)
     # Usually every candidate differs from the others and from every full name but its own.
     unique = set(candidates)
-    if len(unique) == len(candidates) and len(unique & set(names)) == sum(
-        map(str.__eq__, candidates, names)
+    if len(unique) == len(candidates) and (
+        full.isdisjoint(unique) if kept == 0 else len(unique.intersection(full)) == kept
     ):
         return candidates
     counts: dict[str, int] = {}
     for cand in candidates:
         counts[cand] = counts.get(cand, 0) + 1
-    full = set(names)
     return [
         n if cand != n and (counts[cand] > 1 or cand in full) else cand
         for n, cand in zip(names, candidates, strict=True)
@@ -234,6 +242,7 @@ def _columns(
     in_config = [True] * count
     in_credentials = [False] * count
     own_credentials: dict[int, dict[str, Any]] = {}  # position -> credentials file's section
+    full: AbstractSet[str] = cfg_profiles.keys()
     if credentials:
         position = dict(zip(names, range(count), strict=True))
         for name, cred in credentials.items():
@@ -248,26 +257,38 @@ def _columns(
                 values[i] = {**values[i], **cred}
                 in_credentials[i] = True
             own_credentials[i] = cred
-
+        full = set(names)
+    count = len(names)
+    present = set().union(*values)  # a key no profile has makes a column of None, unread
     get = dict.get
+
+    def column(key: str) -> list[Any]:
+        if key not in present:
+            return [None] * count
+        values_of_key = list(map(get, values, repeat(key)))
+        return [_str(v) for v in values_of_key] if nested else values_of_key
+
     # classify(), a field at a time: an sso_session and no role_arn is KIND_SSO, credentials
     # or not (how `sync` writes every profile); anything else asks classify().
     has = dict.__contains__
     sso = list(map(has, values, repeat("sso_session")))
-    role = list(map(has, values, repeat("role_arn")))
-    if False not in sso and True not in role:
-        kinds = [KIND_SSO] * len(values)
+    if "role_arn" not in present and False not in sso:
+        kinds = [KIND_SSO] * count
     else:
+        role = list(map(has, values, repeat("role_arn")))
         kinds = [
             KIND_SSO if s and not r else classify(v, own_credentials.get(i))
             for i, (v, s, r) in enumerate(zip(values, sso, role, strict=True))
         ]
-    a = [list(map(get, values, repeat(k))) for k in _KEYS_A]
-    b = [list(map(get, values, repeat(k))) for k in _KEYS_B]
-    if nested:
-        a = [[_str(v) for v in col] for col in a]
-        b = [[_str(v) for v in col] for col in b]
-    return [names, _shorts(names), kinds, *a, in_config, in_credentials, *b]
+    return [
+        names,
+        _shorts(names, full),
+        kinds,
+        *map(column, _KEYS_A),
+        in_config,
+        in_credentials,
+        *map(column, _KEYS_B),
+    ]
 
 
 def build_index(config: dict[str, Any], credentials: dict[str, Any]) -> ProfileIndex:
@@ -286,19 +307,36 @@ def _identity(path: str) -> tuple[int, ...] | None:
 
 def cache_path(env: Mapping[str, str] | None = None) -> str:
     """The index cache file for the config/credentials files `env` names."""
-    import zlib
+    try:  # CPython's own sha1, which the switch loads anyway for the token cache (sso.state);
+        # zlib.crc32 cost a module load of its own, and hashlib would load OpenSSL first.
+        from _sha1 import sha1
+    except ImportError:  # pragma: no cover - other implementations
+        from hashlib import sha1
 
     cfg = environment.config_file(env)
     cred = environment.credentials_file(env)
-    tag = zlib.crc32(f"{cfg}\0{cred}".encode("utf-8", "surrogateescape"))
-    return os.path.join(environment.cache_dir(env), f"index-{tag:08x}.marshal")
+    tag = sha1(f"{cfg}\0{cred}".encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return os.path.join(environment.cache_dir(env), f"index-{tag}.marshal")
 
 
 def load_index(env: Mapping[str, str] | None = None, *, use_cache: bool = True) -> ProfileIndex:
     """Parse the config and credentials files named by `env` (or reuse the cached index)."""
+    import gc
+
+    # Tens of thousands of new containers and not one cycle among them: the cyclic collector
+    # would only rescan them, again and again as they pile up (milliseconds at 10,000 profiles).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_index(os.environ if env is None else env, use_cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_index(env: Mapping[str, str], use_cache: bool) -> ProfileIndex:
     import marshal
 
-    env = os.environ if env is None else env
     cfg = environment.config_file(env)
     cred = environment.credentials_file(env)
     ids = (_identity(cfg), _identity(cred))
@@ -309,7 +347,7 @@ def load_index(env: Mapping[str, str] | None = None, *, use_cache: bool = True) 
             with open(cache, "rb") as fh:
                 stored = marshal.loads(fh.read())
             if stored[0] == key:
-                columns, sessions = stored[1], stored[2]
+                columns, sessions = _unpack(stored[1]), stored[2]
                 return ProfileIndex(_from_columns(columns), sessions, names=columns[0])
         except Exception:  # missing, corrupt or foreign cache: parse afresh
             pass
@@ -319,8 +357,32 @@ def load_index(env: Mapping[str, str] | None = None, *, use_cache: bool = True) 
     columns = _columns(config, credentials, nested or nested_credentials)
     sessions = config.get("sso_sessions", {})
     if cache is not None and not _racy(ids):
-        _write_cache(cache, marshal.dumps((key, columns, sessions)))
+        _write_cache(cache, marshal.dumps((key, _pack(columns), sessions)))
     return ProfileIndex(_from_columns(columns), sessions, names=columns[0])
+
+
+def _pack(columns: list[list[Any]]) -> list[Any]:
+    """The columns as cached: a field with one value for every profile (a generated config's
+    region, output, session, kind...) as `(value,)`: marshal then writes and reads one object,
+    not ten thousand equal ones. Names (the first column) stay a list."""
+    count = len(columns[0])
+    packed: list[Any] = [columns[0]]
+    for column in columns[1:]:
+        packed.append((column[0],) if count and column == [column[0]] * count else column)
+    return packed
+
+
+def _unpack(packed: list[Any]) -> list[list[Any]]:
+    """`_pack`'s inverse; ValueError on anything else."""
+    count = len(packed[0])
+    columns: list[list[Any]] = []
+    for column in packed:
+        if type(column) is tuple and len(column) == 1:
+            column = [column[0]] * count
+        elif type(column) is not list:
+            raise ValueError("not an index column")
+        columns.append(column)
+    return columns
 
 
 def _racy(ids: tuple[tuple[int, ...] | None, ...]) -> bool:
@@ -338,5 +400,8 @@ def _write_cache(path: str, data: bytes) -> None:
             fh.write(data)
         os.replace(tmp, path)
     except OSError:  # a read-only or full cache dir only costs speed
-        with contextlib.suppress(OSError):
+        # Not contextlib.suppress: contextlib imports collections, ~2 ms at every `init`.
+        try:  # noqa: SIM105
             os.unlink(tmp)
+        except OSError:
+            pass

@@ -102,7 +102,8 @@ class Record:
 
 class TupleRecord(tuple):
     """`Record`'s behaviour on a tuple. Subclasses declare fields the same way, plus
-    `__slots__ = ()` (no per-instance `__dict__`). Equal only to the same class, like `Record`."""
+    `__slots__ = ()` (no per-instance `__dict__`). Equal only to the same class, like `Record`
+    (a namedtuple equals any tuple of the same values); ordered like a tuple."""
 
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
@@ -140,15 +141,12 @@ class TupleRecord(tuple):
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen")
 
+    # Not NotImplemented for another type: Python would then compare the two as tuples.
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return tuple.__eq__(self, other)
+        return type(other) is type(self) and tuple.__eq__(self, other)  # type: ignore[return-value]
 
     def __ne__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return tuple.__ne__(self, other)
+        return type(other) is not type(self) or tuple.__ne__(self, other)  # type: ignore[return-value]
 
     __hash__ = tuple.__hash__  # the hash of the field values, as Record's
 

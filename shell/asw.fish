@@ -28,17 +28,45 @@ end
 # fish_prompt or fish_right_prompt. It runs one process (`date +%s`), and only when the
 # active profile is an SSO profile.
 
-# __awsswitch_epoch DATE: prints the epoch seconds of an ISO 8601 date (2026-11-27T11:23:23Z,
-# +00:00 offsets, fractional seconds, the legacy "UTC" suffix); status 1 when it does not parse.
+# The token state mirrors awsswitch.sso.state (load_token, parse_time, classify) on the
+# same file with builtins (`string`, `math`) and one `date`. JSON is checked as json.loads
+# reads it, and a key given twice counts with its last value. Where that would take a real
+# parser, it errs towards login (never "fresh" where Python says login): a byte outside
+# ASCII (json.dumps writes none; a BOM is one), a NUL byte, a nested object (values may be
+# strings, numbers, true, false, null, NaN, Infinity or arrays of those), a key spelled
+# with \u escapes, or a date that holds an escape or has a form that Python versions read
+# differently (see __awsswitch_epoch) all mean login here.
+# (\x5c is a backslash: fish's single quotes would eat a doubled one.)
+
+# __awsswitch_epoch DATE: prints the epoch seconds of DATE; status 1 when parse_time would
+# not read it. Accepted: optional spaces, YYYY-MM-DD, then optionally one separator (any
+# character but "."), HH, :MM, :SS, a fraction (dropped: a second is nothing against 15
+# minutes), and Z, z, UTC, +HH:MM, +HHMM (or -); no zone is UTC. Python's other forms (+HH,
+# +HH:MM:SS, week dates, basic format, an offset minute above 59) give status 1 here.
 function __awsswitch_epoch --argument-names date
-    string match -rq '^(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})[Tt ](?<hh>[0-9]{2}):(?<mi>[0-9]{2}):(?<ss>[0-9]{2})(?:\.[0-9]*)?(?<tz>Z|z|UTC|[+-][0-9]{2}:?[0-9]{2})?$' -- $date
+    string match -rq '^ *(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})(?:[^.](?<hh>[0-9]{2})(?::(?<mi>[0-9]{2})(?::(?<ss>[0-9]{2}))?)?(?:\.[0-9]+)?(?:Z|z|UTC|(?<sign>[+-])(?<oh>[0-9]{2}):?(?<om>[0-9]{2}))?)? *$' -- $date
     or return 1
-    set -l off 0
-    if string match -qr '^[+-]' -- "$tz"
-        set -l t (string replace -a : '' -- $tz)
-        set off (math (string sub -s 2 -l 2 -- $t) '*' 3600 + (string sub -s 4 -l 2 -- $t) '*' 60)
-        string match -q -- '-*' $t; and set off (math -1 '*' $off)
+    # A part that is not there is 0.
+    for v in hh mi ss oh om
+        count $$v >/dev/null; or set $v 0
     end
+    # Python's ranges: a real calendar date in years 1-9999, 23:59:59, offsets under 24h.
+    set -l dim 31
+    switch $mo
+        case 04 06 09 11
+            set dim 30
+        case 02
+            set dim 28
+            set -l c100 (math $y % 100)
+            if builtin test (math $y % 4) -eq 0 -a \( $c100 -ne 0 -o (math $y % 400) -eq 0 \)
+                set dim 29
+            end
+    end
+    builtin test $y -ge 1 -a $mo -ge 1 -a $mo -le 12 -a $d -ge 1 -a $d -le $dim
+    and builtin test $hh -le 23 -a $mi -le 59 -a $ss -le 59 -a $oh -le 23 -a $om -le 59
+    or return 1
+    set -l off (math $oh '*' 3600 + $om '*' 60)
+    builtin test "$sign" = -; and set off (math -1 '*' $off)
     # Days from the civil date (H. Hinnant's algorithm); the year starts in March.
     set -l mp (math $mo - 3)
     if builtin test $mo -le 2
@@ -49,7 +77,38 @@ function __awsswitch_epoch --argument-names date
     set -l yoe (math "$y - $era * 400")
     set -l doy (math "floor((153 * $mp + 2) / 5) + $d - 1")
     set -l doe (math "$yoe * 365 + floor($yoe / 4) - floor($yoe / 100) + $doy")
-    math "($era * 146097 + $doe - 719468) * 86400 + $hh * 3600 + $mi * 60 + $ss - $off"
+    set -l e (math "($era * 146097 + $doe - 719468) * 86400 + $hh * 3600 + $mi * 60 + $ss - $off")
+    # In UTC it must stay within 0001-01-01 and 9999-12-31 (astimezone's range).
+    builtin test $e -ge -62135596800 -a $e -le 253402300799; or return 1
+    echo $e
+end
+
+# __awsswitch_token_value KEY JSON: prints the value of the top-level KEY of JSON (the last
+# one, as json.loads keeps it) when it is a string (as written, quotes included: one line),
+# else `-`; status 1 without KEY.
+function __awsswitch_token_value --argument-names key json
+    set -l re '[{,][ \t\n\r]*+"'$key'"[ \t\n\r]*+:[ \t\n\r]*+(?<rest>[\s\S]*)'
+    string match -rq -- $re $json; or return 1
+    set -l v $rest
+    # (A failed match empties `rest`.)
+    while string match -rq -- $re $v
+        set v $rest
+    end
+    string match -r -- '^"(?:[^"\x5c]|\x5c.)*+"' $v; or echo -
+end
+
+# __awsswitch_token_string KEY JSON: is KEY's value a non-empty string?
+function __awsswitch_token_string --argument-names key json
+    set -l v (__awsswitch_token_value $key $json); or return 1
+    string match -q -- '"?*' $v; and builtin test "$v" != '""'
+end
+
+# __awsswitch_token_date KEY JSON: prints the epoch seconds of KEY's value; status 1 when
+# it is not a date.
+function __awsswitch_token_date --argument-names key json
+    set -l v (__awsswitch_token_value $key $json); or return 1
+    string match -rq '^"(?<text>[^"\x5c]*)"$' -- $v; or return 1
+    __awsswitch_epoch $text
 end
 
 # __awsswitch_token_state FILE: prints fresh (more than 15 minutes left), refresh (15
@@ -59,13 +118,32 @@ function __awsswitch_token_state --argument-names file
         echo login
         return 0
     end
-    set -l json (string collect < $file)
-    if not string match -rq '"accessToken"\s*:\s*"[^"]' -- $json
+    # Read as input (not captured), a NUL byte stays visible.
+    if string match -rq '[^\x01-\x7f]' <$file
         echo login
         return 0
     end
-    set -l exp (__awsswitch_epoch (string match -rg '"expiresAt"\s*:\s*"([^"]*)"' -- $json))
-    if builtin test -z "$exp"
+    set -l json (string collect <$file)
+    # One JSON object as json.loads reads it (strict strings, its numbers and constants).
+    set -l w '[ \t\n\r]*+'
+    set -l s '"(?:[^"\x5c\x00-\x1f]|\x5c(?:["\x5c/bfnrt]|u[0-9a-fA-F]{4}))*+"'
+    set -l n '-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][-+]?[0-9]++)?'
+    set -l sc '(?:'$s'|'$n'|true|false|null|NaN|-?Infinity)'
+    set -l pair $s$w:$w'(?:'$sc'|\['$w'(?:'$sc'(?:'$w,$w$sc')*+)?'$w'\])'
+    set -l object '\A'$w'\{'$w'(?:'$pair'(?:'$w,$w$pair')*+)?'$w'\}'$w'\z'
+    # Then a `{` or `,`, a string and a colon is a key: one spelled with \u escapes could be
+    # one of ours. And json.loads refuses a whole number of more than 4,300 digits.
+    set -l ukey '[{,]'$w'"[a-zA-Z]*+\x5cu[0-9a-fA-F]{4}(?:[a-zA-Z]|\x5cu[0-9a-fA-F]{4})*+"'$w:
+    set -l long '[:,\[]'$w'-?[1-9][0-9]{4300,}+(?![.0-9eE])'
+    if not string match -rq -- $object "$json"
+        or string match -rq -- $ukey "$json"
+        or string match -rq -- $long "$json"
+        echo login
+        return 0
+    end
+    set -l exp
+    if not __awsswitch_token_string accessToken "$json"
+        or not set exp (__awsswitch_token_date expiresAt "$json")
         echo login
         return 0
     end
@@ -75,12 +153,12 @@ function __awsswitch_token_state --argument-names file
         return 0
     end
     for key in refreshToken clientId clientSecret
-        if not string match -rq '"'$key'"\s*:\s*"[^"]' -- $json
+        if not __awsswitch_token_string $key "$json"
             echo login
             return 0
         end
     end
-    set -l reg (__awsswitch_epoch (string match -rg '"registrationExpiresAt"\s*:\s*"([^"]*)"' -- $json))
+    set -l reg (__awsswitch_token_date registrationExpiresAt "$json")
     if builtin test -n "$reg"; and builtin test $reg -gt $now
         echo refresh
     else

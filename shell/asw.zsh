@@ -37,38 +37,60 @@ function __AWSSWITCH_CMD__ {
 
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 
-# __awsswitch_epoch DATE: sets __awsswitch_e to the epoch seconds of an ISO 8601 date
-# (2026-11-27T11:23:23Z, +00:00 offsets, fractional seconds, the legacy "UTC" suffix), or
-# to "" when it does not parse.
+# The token state mirrors awsswitch.sso.state (load_token, parse_time, classify) on the
+# same file, without a process: `read`, `[[ =~ ]]` (POSIX regexes: `emulate -R` turns off
+# rematch_pcre and case_match too) and shell arithmetic.
+# JSON is checked as json.loads reads it, and a key given twice counts with its last value.
+# Where that would take a real parser, it errs towards login (never "fresh" where Python
+# says login): a byte outside ASCII (json.dumps writes none; a BOM is one), a NUL byte, a
+# nested object (values may be strings, numbers, true, false, null, NaN, Infinity or arrays
+# of those), a key spelled with \u escapes, or a date that holds an escape or has a form
+# that Python versions read differently (see __awsswitch_epoch) all mean login here.
+
+# __awsswitch_epoch DATE: sets __awsswitch_e to the epoch seconds of DATE, or to "" when
+# parse_time would not read it. Accepted: optional spaces, YYYY-MM-DD, then optionally one
+# separator (any character but "."), HH, :MM, :SS, a fraction (dropped: a second is nothing
+# against 15 minutes), and Z, z, UTC, +HH:MM, +HHMM (or -); no zone is UTC. Python's other
+# forms (+HH, +HH:MM:SS, week dates, basic format, an offset minute above 59) are "" here.
 __awsswitch_epoch() {
-    \builtin emulate -L zsh
+    \builtin emulate -LR zsh
     \builtin typeset -g __awsswitch_e=""
-    \builtin local re='^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]*)?(Z|z|UTC|[+-][0-9]{2}:?[0-9]{2})?$'
+    \builtin local re='^ *([0-9]{4})-([0-9]{2})-([0-9]{2})([^.]([0-9]{2})(:([0-9]{2})(:([0-9]{2}))?)?(\.[0-9]+)?(Z|z|UTC|([+-])([0-9]{2}):?([0-9]{2}))?)? *$'
     [[ ${1-} =~ $re ]] || \builtin return 0
     \builtin integer y=10#$match[1] m=10#$match[2] d=10#$match[3]
-    \builtin integer hh=10#$match[4] mm=10#$match[5] ss=10#$match[6]
-    \builtin integer off=0 era yoe doy doe
-    \builtin local tz="$match[8]"
-    if [[ $tz == [+-]* ]]; then
-        tz=${tz//:/}
-        off=$(( 10#${tz[2,3]} * 3600 + 10#${tz[4,5]} * 60 ))
-        [[ $tz == -* ]] && off=$(( -off ))
-    fi
+    \builtin integer hh=10#${match[5]:-0} mm=10#${match[7]:-0} ss=10#${match[9]:-0}
+    \builtin integer oh=10#${match[13]:-0} om=10#${match[14]:-0}
+    \builtin integer off=0 dim era yoe doy doe e
+    # Python's ranges: a real calendar date in years 1-9999, 23:59:59, offsets under 24h.
+    (( y >= 1 && m >= 1 && m <= 12 && d >= 1 && hh <= 23 && mm <= 59 && ss <= 59 )) ||
+        \builtin return 0
+    (( oh <= 23 && om <= 59 )) || \builtin return 0
+    dim=$(( m == 2 ? 28 + (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+        : 30 + ((m + (m > 7)) % 2) ))
+    (( d <= dim )) || \builtin return 0
+    off=$(( oh * 3600 + om * 60 ))
+    [[ $match[12] != - ]] || off=$(( -off ))
     # Days from the civil date (H. Hinnant's algorithm); the year starts in March.
     y=$(( y - (m <= 2) ))
     era=$(( (y >= 0 ? y : y - 399) / 400 ))
     yoe=$(( y - era * 400 ))
     doy=$(( (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1 ))
     doe=$(( yoe * 365 + yoe / 4 - yoe / 100 + doy ))
-    __awsswitch_e=$(( (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 + ss - off ))
+    e=$(( (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 + ss - off ))
+    # In UTC it must stay within 0001-01-01 and 9999-12-31 (astimezone's range).
+    (( e >= -62135596800 && e <= 253402300799 )) || \builtin return 0
+    __awsswitch_e=$e
 }
 
 # __awsswitch_token_state FILE: sets AWSSWITCH_TOKEN_STATE to fresh (more than 15 minutes
 # left), refresh (15 minutes or less, or expired, but refreshable) or login (anything else).
 __awsswitch_token_state() {
-    \builtin emulate -L zsh
+    \builtin emulate -LR zsh
     \builtin typeset -g AWSSWITCH_TOKEN_STATE=login
-    \builtin local json="" q='"' s='[[:space:]]*' re key
+    # Bytes, not characters: the checks below are about bytes.
+    \builtin local LC_ALL=C
+    # json and __awsswitch_v (set by the helpers) hold the tokens: local, not left around.
+    \builtin local json="" __awsswitch_v="" w=$'[ \t\n\r]*' s sc pair re key
     \builtin integer now exp reg
     if [[ -z ${EPOCHSECONDS-} ]]; then
         # zsh/datetime did not load: no token state rather than a wrong one.
@@ -76,13 +98,26 @@ __awsswitch_token_state() {
         \builtin return 0
     fi
     [[ -f ${1-} && -r ${1-} ]] || \builtin return 0
-    IFS= \builtin read -r -d '' json <"$1" || \builtin true
+    # `read -d ''` stops at a NUL byte with status 0, at the end of the file with 1.
+    IFS= \builtin read -r -d '' json <"$1" && \builtin return 0
+    [[ ${json} != *[^$'\x01'-$'\x7f']* ]] || \builtin return 0
     now=$EPOCHSECONDS
-    re="${q}accessToken${q}${s}:${s}${q}[^${q}]"
-    [[ $json =~ $re ]] || \builtin return 0
-    re="${q}expiresAt${q}${s}:${s}${q}([^${q}]*)${q}"
-    [[ $json =~ $re ]] || \builtin return 0
-    __awsswitch_epoch "$match[1]"
+    # One JSON object as json.loads reads it (strict strings, its numbers and constants).
+    s='"([^"\[:cntrl:]]|'$'\177''|\\(["\/bfnrt]|u[[:xdigit:]]{4}))*"'
+    sc="(${s}|"'-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null|NaN|-?Infinity)'
+    pair="${s}${w}:${w}(${sc}|\\[${w}(${sc}(${w},${w}${sc})*)?${w}])"
+    re="^${w}[{]${w}(${pair}(${w},${w}${pair})*)?${w}[}]${w}\$"
+    [[ ${json} =~ ${re} ]] || \builtin return 0
+    # Now a `{` or `,`, a string and a colon is a key: one spelled with \u escapes could
+    # be one of ours.
+    re="[{,]${w}\"[[:alpha:]]*\\\\u[[:xdigit:]]{4}([[:alpha:]]|\\\\u[[:xdigit:]]{4})*\"${w}:"
+    [[ ${json} =~ ${re} ]] && \builtin return 0
+    # json.loads refuses a whole number of more than 4,300 digits (counts stay under 256,
+    # BSD regex's limit).
+    re="[:,[]${w}-?[1-9]([0-9]{100}){43}[0-9]*([^.0-9eE]|$)"
+    (( ${#json} <= 4300 )) || [[ ! ${json} =~ ${re} ]] || \builtin return 0
+    __awsswitch_token_string accessToken || \builtin return 0
+    __awsswitch_token_date expiresAt
     [[ -n $__awsswitch_e ]] || \builtin return 0
     exp=$__awsswitch_e
     if (( exp - now > 900 )); then
@@ -90,18 +125,44 @@ __awsswitch_token_state() {
         \builtin return 0
     fi
     for key in refreshToken clientId clientSecret; do
-        re="${q}${key}${q}${s}:${s}${q}[^${q}]"
-        [[ $json =~ $re ]] || \builtin return 0
+        __awsswitch_token_string ${key} || \builtin return 0
     done
-    re="${q}registrationExpiresAt${q}${s}:${s}${q}([^${q}]*)${q}"
-    [[ $json =~ $re ]] || \builtin return 0
-    __awsswitch_epoch "$match[1]"
+    __awsswitch_token_date registrationExpiresAt
     [[ -n $__awsswitch_e ]] || \builtin return 0
     reg=$__awsswitch_e
     if (( reg > now )); then
         AWSSWITCH_TOKEN_STATE=refresh
     fi
     \builtin return 0
+}
+
+# __awsswitch_token_value KEY: sets __awsswitch_v to the caller's `json` from the value of
+# its top-level KEY on (the last one, as json.loads keeps it); status 1 without KEY.
+__awsswitch_token_value() {
+    \builtin emulate -LR zsh
+    \builtin typeset -g __awsswitch_v=""
+    \builtin local re="[{,]${w}\"$1\"${w}:${w}(.*)"
+    [[ ${json} =~ ${re} ]] || \builtin return 1
+    __awsswitch_v=$match[1]
+    while [[ $__awsswitch_v =~ ${re} ]]; do
+        __awsswitch_v=$match[1]
+    done
+    \builtin return 0
+}
+
+# __awsswitch_token_string KEY: is KEY's value a non-empty string?
+__awsswitch_token_string() {
+    \builtin emulate -LR zsh
+    __awsswitch_token_value $1 && [[ $__awsswitch_v == \"[^\"]* ]]
+}
+
+# __awsswitch_token_date KEY: sets __awsswitch_e to the epoch seconds of KEY's value, or "".
+__awsswitch_token_date() {
+    \builtin emulate -LR zsh
+    \builtin typeset -g __awsswitch_e=""
+    \builtin local re='^"([^"\]*)"'
+    __awsswitch_token_value $1 && [[ $__awsswitch_v =~ ${re} ]] || \builtin return 0
+    __awsswitch_epoch "$match[1]"
 }
 
 # Fills AWSSWITCH_PROMPT (and AWSSWITCH_TOKEN_STATE) from the environment.

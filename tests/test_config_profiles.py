@@ -174,6 +174,7 @@ def test_cached_index_equals_fresh_parse_and_is_used(
 
     monkeypatch.setattr(configfile, "load_config", boom)
     monkeypatch.setattr(configfile, "raw_parse", boom)
+    monkeypatch.setattr(configfile, "read_sections", boom)
     cached = profiles.load_index()
     assert cached == fresh
     assert cached.sso_sessions == fresh.sso_sessions
