@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 # Subcommands served without typer/click/rich/boto3. `--help` still goes to typer.
-_FAST = {"init": "awsswitch.initcmd", "_asw": "awsswitch.asw"}
+_FAST = {"init": "awsswitch.switch.init", "_asw": "awsswitch.switch.core"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,7 +72,7 @@ def init(
     fish: `awsswitch init fish | source` in ~/.config/fish/config.fish.
     The output is identical for a given version and options, so it may be cached.
     """
-    from awsswitch import initcmd
+    from awsswitch.switch import init as initcmd
 
     raise typer.Exit(initcmd.main(sys.argv[2:]))
 

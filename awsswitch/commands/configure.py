@@ -15,7 +15,8 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from awsswitch import editor, environment, profiles, validate
+from awsswitch import paths
+from awsswitch.config import editor, profiles, validate
 from awsswitch.errors import AwsswitchError, UsageError
 
 _NOT_A_TTY = "not on a terminal, so awsswitch cannot ask for it"
@@ -124,7 +125,7 @@ def sso_session(
     if scopes is not None:
         scopes = validate.scopes(scopes)
 
-    path = environment.config_file(env)
+    path = paths.config_file(env)
     current = editor.load_document(path).get(editor.SSO_SESSION, name) or {}
     cur_url = _text(current, "sso_start_url")
     cur_region = _text(current, "sso_region")
@@ -198,7 +199,7 @@ def profile(
         name = name or "default"
     validate.section_name(name, "profile name")
 
-    path = environment.config_file(env)
+    path = paths.config_file(env)
     doc = editor.load_document(path)
     current = doc.get(editor.PROFILE, name) or {}
     sessions = [s.name for s in doc.sections() if s.kind == editor.SSO_SESSION and s.effective]

@@ -15,8 +15,9 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from awsswitch import environment, profiles
+from awsswitch import paths
 from awsswitch.commands.configure import display
+from awsswitch.config import profiles
 from awsswitch.errors import AwsswitchError
 
 COLUMNS = ("PROFILE", "SHORT", "KIND", "SESSION", "ACCOUNT", "ROLE", "REGION", "TOKEN")
@@ -127,8 +128,8 @@ def run(*, as_json: bool = False, env: Mapping[str, str] | None = None) -> None:
         return
     if not items:
         print(
-            f"no profiles in {display(environment.config_file(env))} or "
-            f"{display(environment.credentials_file(env))}; create one with "
+            f"no profiles in {display(paths.config_file(env))} or "
+            f"{display(paths.credentials_file(env))}; create one with "
             "`awsswitch configure profile NAME`",
             file=sys.stderr,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from awsswitch.profiles import load_index
+from awsswitch.config.profiles import load_index
 from awsswitch.sso import hook, select, state
 
 _DONE = {

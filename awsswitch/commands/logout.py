@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from awsswitch.profiles import KIND_SSO, KIND_SSO_LEGACY, load_index
+from awsswitch.config.profiles import KIND_SSO, KIND_SSO_LEGACY, load_index
 from awsswitch.sso import cache, select, state
 
 

@@ -6,8 +6,8 @@ import os
 import sys
 from collections.abc import Mapping
 
+from awsswitch.config.profiles import Profile, ProfileIndex, load_index
 from awsswitch.errors import AwsswitchError
-from awsswitch.profiles import Profile, ProfileIndex, load_index
 from awsswitch.sso import select, state
 
 _STATE_WORDS = {

@@ -15,9 +15,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import IO
 
-from awsswitch import editor, environment
+from awsswitch import paths
+from awsswitch.config import editor
+from awsswitch.config.profiles import ProfileIndex, load_index
 from awsswitch.errors import AwsswitchError, UsageError
-from awsswitch.profiles import ProfileIndex, load_index
 from awsswitch.sync import apply, portal
 from awsswitch.sync.naming import parse_template
 from awsswitch.sync.plan import ADD, REMOVE, SKIP, STALE, UNCHANGED, UPDATE, Change, Plan, make_plan
@@ -49,7 +50,7 @@ def _sessions(names: Sequence[str], index: ProfileIndex, env: Mapping[str, str])
         if section is None:
             known = ", ".join(sorted(index.sso_sessions)) or "none"
             raise UsageError(
-                f"no [sso-session {name}] in {environment.config_file(env)} (sessions: {known}); "
+                f"no [sso-session {name}] in {paths.config_file(env)} (sessions: {known}); "
                 f"create it with `awsswitch configure sso-session {name}`"
             )
         region = section.get("sso_region")
@@ -167,7 +168,7 @@ def run(
             listings, existing, template=tpl, sso_regions=sso_regions, region=region, prune=prune
         )
 
-    path = environment.config_file(env)
+    path = paths.config_file(env)
     doc = apply.load(path)
     plan = plan_for(doc)
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from awsswitch import environment
+from awsswitch import paths
 from awsswitch.sso.state import parse_time, read_token, utc_now
 
 REGISTRATION_EXPIRY_WINDOW = 15 * 60  # the CLI re-registers a client expiring within 15 min
@@ -116,7 +116,7 @@ def registration_file(
     session: str | None,
 ) -> str:
     key = registration_key(start_url, region, scopes, session)
-    return os.path.join(environment.sso_cache_dir(env), key + ".json")
+    return os.path.join(paths.sso_cache_dir(env), key + ".json")
 
 
 def usable_registration(
@@ -187,7 +187,7 @@ def cli_credential_cache_files(
     session: str | None,
     start_url: str | None,
 ) -> list[str]:
-    folder = os.path.join(environment.home(env), ".aws", "cli", "cache")
+    folder = os.path.join(paths.home(env), ".aws", "cli", "cache")
     return [
         os.path.join(
             folder,

@@ -10,9 +10,9 @@ import contextlib
 import os
 import sys
 
-from awsswitch import environment
+from awsswitch import paths
+from awsswitch.config.profiles import Profile, ProfileIndex
 from awsswitch.errors import AwsswitchError
-from awsswitch.profiles import Profile, ProfileIndex
 from awsswitch.sso import state
 from awsswitch.sso.state import SsoTarget
 
@@ -173,7 +173,7 @@ def _session_lock(target: SsoTarget, env: Mapping[str, str]) -> Iterator[None]:
     except ImportError:  # not POSIX: no lock
         yield
         return
-    folder = os.path.join(environment.cache_dir(env), "locks")
+    folder = os.path.join(paths.cache_dir(env), "locks")
     path = os.path.join(folder, os.path.basename(target.cache_file) + ".lock")
     try:
         os.makedirs(folder, exist_ok=True)

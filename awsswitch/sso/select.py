@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from awsswitch.config.profiles import Profile, ProfileIndex
 from awsswitch.errors import AwsswitchError, UsageError
-from awsswitch.profiles import Profile, ProfileIndex
 from awsswitch.sso import state
 from awsswitch.sso.state import SsoTarget
 
@@ -35,7 +35,7 @@ def resolve_profile(query: str, index: ProfileIndex) -> Profile:
     """The profile `query` names, resolved as `asw NAME` resolves it (exact name, short
     name, unique dot-boundary suffix, unique fuzzy match). Unknown or ambiguous: UsageError
     (exit 2)."""
-    from awsswitch.resolve import close_matches, resolve
+    from awsswitch.config.resolve import close_matches, resolve
 
     found = resolve(query, index.profiles)
     if len(found) == 1:

@@ -19,9 +19,9 @@ try:  # CPython's own sha1: hashlib would load OpenSSL first (~2 ms on every `as
 except ImportError:  # pragma: no cover - other interpreters
     from hashlib import sha1 as _sha1
 
-from awsswitch import environment
+from awsswitch import paths
+from awsswitch.config.profiles import KIND_SSO, KIND_SSO_LEGACY, Profile, ProfileIndex
 from awsswitch.errors import AwsswitchError
-from awsswitch.profiles import KIND_SSO, KIND_SSO_LEGACY, Profile, ProfileIndex
 from awsswitch.record import Record
 
 # Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
@@ -210,7 +210,7 @@ def session_target(
         region=_text(section.get("sso_region")),
         scopes=parse_scopes(scopes) if isinstance(scopes, str) else None,
         profile=None,
-        cache_file=os.path.join(environment.sso_cache_dir(env), cache_key(name, None) + ".json"),
+        cache_file=os.path.join(paths.sso_cache_dir(env), cache_key(name, None) + ".json"),
     )
 
 
@@ -253,7 +253,7 @@ def profile_target(
             scopes=None,  # legacy profiles register without scopes
             profile=root.name,
             cache_file=os.path.join(
-                environment.sso_cache_dir(env), cache_key(None, root.sso_start_url) + ".json"
+                paths.sso_cache_dir(env), cache_key(None, root.sso_start_url) + ".json"
             ),
         )
     return None
@@ -276,7 +276,7 @@ def cache_file_for(
         key = cache_key(None, root.sso_start_url)
     else:  # e.g. sso_account_id without sso_start_url: botocore rejects it, no cache file
         return None
-    return os.path.join(environment.sso_cache_dir(env), key + ".json")
+    return os.path.join(paths.sso_cache_dir(env), key + ".json")
 
 
 def profile_token_status(

@@ -1,4 +1,4 @@
-"""Carrying a sync plan out through the round-trip editor (`awsswitch.editor`).
+"""Carrying a sync plan out through the round-trip editor (`awsswitch.config.editor`).
 
 This module never opens the config file for writing itself: `editor.edit_config` locks,
 re-reads, lets us re-plan on what the file holds now, verifies that the result reads back as
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from awsswitch import configfile, editor, environment
+from awsswitch import paths
+from awsswitch.config import editor, reader
 from awsswitch.sync.plan import ADD, REMOVE, UPDATE, Existing, Plan
 
 
@@ -26,7 +27,7 @@ def existing_profiles(doc: editor.Document, env: Mapping[str, str]) -> list[Exis
         if s.kind == editor.PROFILE and s.effective
     ]
     seen = {e.name for e in out}
-    credentials = configfile.raw_parse(environment.credentials_file(env))
+    credentials = reader.raw_parse(paths.credentials_file(env))
     # A profile defined in the credentials file is the user's, even if the config marks it.
     out = [Existing(e.name, e.values, in_config=e.name not in credentials) for e in out]
     out += [Existing(name, {}, in_config=False) for name in credentials if name not in seen]

@@ -1,0 +1,1 @@
+"""The switch: the `asw` core, the init code, the picker."""

@@ -1,0 +1,364 @@
+"""The switch core: `awsswitch _asw SHELL [--cmd=NAME] ARGS...`, run by the `asw` function.
+
+Its stdout is shell code for the wrapper to evaluate, written at the very end and only on
+success; every message goes to stderr. Exit codes: 0 ok, 1 failure, 2 bad usage or unknown
+profile, 130 interrupted (or the picker cancelled). Stdlib only: no typer, click, rich,
+boto3 (the SSO hook imports boto3 itself, and only when a token needs refreshing).
+
+Variables it manages (all documented in the README):
+- AWS_PROFILE is set; AWS_DEFAULT_PROFILE, env credentials and the markers other prompts
+  rank above AWS_PROFILE are cleared (CONFLICTING);
+- AWS_REGION and AWS_DEFAULT_REGION are set when the profile or -r names a region, and
+  otherwise cleared only if they still hold the value awsswitch set (AWSSWITCH_REGION);
+- AWSSWITCH_PROFILE, AWSSWITCH_SHORT, AWSSWITCH_TOKEN_FILE describe the active profile for
+  the prompt; AWSSWITCH_PREVIOUS is what `asw -` goes back to.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
+from awsswitch.shells import Shell, get_shell
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from awsswitch.config.profiles import Profile, ProfileIndex
+
+# Cleared on every switch: they would override AWS_PROFILE (botocore reads
+# AWS_DEFAULT_PROFILE first; env keys beat any profile) or make prompts show another
+# identity (starship, powerlevel10k, oh-my-posh rank these above AWS_PROFILE).
+CONFLICTING = (
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+    "AWSUME_PROFILE",
+    "AWSUME_EXPIRATION",
+    "AWSU_PROFILE",
+    "AWS_SSO_PROFILE",
+)
+REGION_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+V_PROFILE = "AWSSWITCH_PROFILE"
+V_SHORT = "AWSSWITCH_SHORT"
+V_TOKEN_FILE = "AWSSWITCH_TOKEN_FILE"
+V_PREVIOUS = "AWSSWITCH_PREVIOUS"
+V_REGION = "AWSSWITCH_REGION"
+
+_REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+HELP = """\
+usage: {cmd} NAME [-r REGION] [--no-login]   switch to a profile
+       {cmd}                                 pick one (prints the active profile off a terminal)
+       {cmd} -                               back to the previous profile
+       {cmd} -r REGION                       change only the region
+       {cmd} -u | --unset                    leave every profile
+       {cmd} -l | --list [--json]            list profiles (awsswitch list)
+       {cmd} -h | --help                     this help
+
+NAME is a full profile name, its short name (home.poweruser for
+awsprofile.home.poweruser), a unique dot-separated ending, or a unique fuzzy match.
+Exit status: 0 switched, 1 failed, 2 bad usage or unknown profile, 130 interrupted.
+The environment is left untouched unless the switch succeeds.
+"""
+
+
+class Request:
+    """What the person asked for, parsed from the `asw` arguments."""
+
+    __slots__ = ("help", "name", "no_login", "previous", "region", "unset")
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.previous = False
+        self.unset = False
+        self.region: str | None = None
+        self.no_login = False
+        self.help = False
+
+
+def parse(args: Sequence[str], cmd: str = "asw") -> Request:
+    req = Request()
+    names: list[str] = []
+    options_done = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if options_done or arg == "" or arg[0] != "-":
+            names.append(arg)
+        elif arg == "--":
+            options_done = True
+        elif arg == "-":
+            req.previous = True
+        elif arg in ("-u", "--unset"):
+            req.unset = True
+        elif arg in ("-h", "--help"):
+            req.help = True
+        elif arg == "--no-login":
+            req.no_login = True
+        elif arg in ("-r", "--region"):
+            if i >= len(args):
+                raise UsageError(f"{arg} needs a region, e.g. {cmd} -r eu-west-1")
+            req.region = args[i]
+            i += 1
+        elif arg.startswith("--region="):
+            req.region = arg[len("--region=") :]
+        elif arg.startswith("-r"):
+            req.region = arg[2:]
+        elif arg in ("-l", "--list"):
+            raise UsageError(f"-l/--list comes first: {cmd} -l [--json]")
+        else:
+            raise UsageError(f"unknown option {arg!r} (see {cmd} -h)")
+    if req.help:
+        return req
+    if len(names) > 1:
+        raise UsageError(f"one profile at a time (got {len(names)} names; see {cmd} -h)")
+    req.name = names[0] if names else None
+    if req.region is not None and not (req.region and set(req.region) <= _REGION_CHARS):
+        raise UsageError(f"invalid region {req.region!r}")
+    if req.previous and req.name is not None:
+        raise UsageError(f"give a name or '-', not both (see {cmd} -h)")
+    if req.unset and (req.name is not None or req.previous or req.region or req.no_login):
+        raise UsageError(f"-u/--unset takes no other argument (see {cmd} -h)")
+    return req
+
+
+def _show(name: str) -> str:
+    from awsswitch.config.resolve import display
+
+    return display(name)
+
+
+# -- emitting ------------------------------------------------------------------------------
+
+
+def _region_lines(shell: Shell, region: str | None, env: Mapping[str, str]) -> list[str]:
+    if region:
+        return [
+            shell.export("AWS_REGION", region),
+            shell.export("AWS_DEFAULT_REGION", region),
+            shell.export(V_REGION, region),
+        ]
+    # No region named: clear only what awsswitch itself exported and nobody changed since.
+    ours = env.get(V_REGION)
+    if not ours:
+        return []
+    stale = [v for v in REGION_VARS if env.get(v) == ours]
+    return [shell.unset([*stale, V_REGION])]
+
+
+def switch_code(
+    shell: Shell,
+    *,
+    name: str,
+    short: str,
+    region: str | None,
+    token_file: str | None,
+    env: Mapping[str, str],
+    cmd: str = "asw",
+) -> list[str]:
+    """The lines that switch the shell to profile `name`."""
+    lines = [shell.unset(CONFLICTING), shell.export("AWS_PROFILE", name)]
+    lines += _region_lines(shell, region, env)
+    lines.append(shell.export(V_PROFILE, name))
+    lines.append(shell.export(V_SHORT, short))
+    if token_file:
+        lines.append(shell.export(V_TOKEN_FILE, token_file))
+    else:
+        lines.append(shell.unset([V_TOKEN_FILE]))
+    current = env.get("AWS_PROFILE")
+    if current and current != name:
+        lines.append(shell.export(V_PREVIOUS, current))
+    lines.append(_universal_warning(shell, ["AWS_PROFILE", *CONFLICTING], cmd))
+    return [line for line in lines if line]
+
+
+def unset_code(shell: Shell, *, env: Mapping[str, str], cmd: str = "asw") -> list[str]:
+    """The lines that leave every profile (`asw -u`)."""
+    lines = [shell.unset(["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])]
+    lines += _region_lines(shell, None, env)
+    lines.append(shell.unset([V_PROFILE, V_SHORT, V_TOKEN_FILE]))
+    current = env.get("AWS_PROFILE")
+    if current:
+        lines.append(shell.export(V_PREVIOUS, current))
+    lines.append(_universal_warning(shell, ["AWS_PROFILE"], cmd))
+    return [line for line in lines if line]
+
+
+def region_code(shell: Shell, region: str, env: Mapping[str, str]) -> list[str]:
+    """The lines for `asw -r REGION`: the region only, the profile stays."""
+    return _region_lines(shell, region, env)
+
+
+def _universal_warning(shell: Shell, names: Sequence[str], cmd: str) -> str:
+    return shell.warn_universal(
+        names,
+        f"{cmd}: warning: a universal %s is set (set -U): it outlives this switch; "
+        "remove it with: set -e -U %s\n",
+    )
+
+
+# -- the switch ----------------------------------------------------------------------------
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ensure_fresh(
+    profile: Profile, index: ProfileIndex, env: Mapping[str, str], interactive: bool
+) -> None:
+    """Run the SSO hook with stdout pointing at stderr: whatever it (or `aws sso login`)
+    prints must never reach the wrapper's eval."""
+    from awsswitch.sso.hook import ensure_fresh
+
+    sys.stdout.flush()
+    saved_fd = os.dup(1)
+    saved_stdout = sys.stdout
+    try:
+        os.dup2(2, 1)  # child processes
+        sys.stdout = sys.stderr  # Python code, whatever sys.stdout is connected to
+        ensure_fresh(profile, index, interactive=interactive, env=env)
+    finally:
+        sys.stdout = saved_stdout
+        sys.stderr.flush()
+        os.dup2(saved_fd, 1)
+        os.close(saved_fd)
+
+
+def _load(env: Mapping[str, str]) -> ProfileIndex:
+    from awsswitch.config import names
+    from awsswitch.config.profiles import load_index
+
+    before = names.stamp(env)
+    index = load_index(env)
+    names.update(index, env, before)
+    return index
+
+
+def run(shell: Shell, req: Request, env: Mapping[str, str], cmd: str = "asw") -> list[str]:
+    """The shell code for `req`; raises AwsswitchError/UsageError/KeyboardInterrupt."""
+    if req.help:
+        sys.stderr.write(HELP.format(cmd=cmd))
+        return []
+    if req.unset:
+        return unset_code(shell, env=env, cmd=cmd)
+    if req.region and req.name is None and not req.previous:
+        return region_code(shell, req.region, env)
+
+    interactive = _interactive()
+    if req.name is None and not req.previous and not interactive:
+        # Off a terminal, `asw` alone reports the active profile (for scripts).
+        current = env.get("AWS_PROFILE")
+        return [shell.echo(current)] if current else []
+
+    index = _load(env)
+    profiles = index.profiles
+    if req.previous:
+        previous = env.get(V_PREVIOUS)
+        if not previous:
+            raise UsageError("no previous profile yet")
+        profile = index.by_name.get(previous)
+        if profile is None:
+            raise UsageError(f"the previous profile {_show(previous)!r} no longer exists")
+    elif req.name is None:
+        profile = _pick(profiles, "", env)
+    else:
+        profile = _resolve(req.name, profiles, env, interactive, cmd)
+
+    if not req.no_login:
+        _ensure_fresh(profile, index, env, interactive)
+    from awsswitch.sso.state import cache_file_for
+
+    token_file = cache_file_for(profile, index, env)
+    if env.get("AWS_VAULT"):
+        # aws-vault's nesting marker: not ours to clear, but prompts rank it above
+        # AWS_PROFILE, so they would keep showing the aws-vault profile.
+        sys.stderr.write(
+            f"{cmd}: warning: AWS_VAULT is set ({_show(env['AWS_VAULT'])}): this shell runs "
+            "inside `aws-vault exec`; its credentials are cleared, but prompts may keep "
+            "showing that profile until you leave that shell\n"
+        )
+    return switch_code(
+        shell,
+        name=profile.name,
+        short=profile.short,
+        region=req.region or profile.region,
+        token_file=token_file,
+        env=env,
+        cmd=cmd,
+    )
+
+
+def _pick(profiles: Sequence[Profile], query: str, env: Mapping[str, str]) -> Profile:
+    from awsswitch.switch.picker import pick
+
+    chosen = pick(profiles, query=query, current=env.get("AWS_PROFILE"), env=env)
+    if chosen is None:
+        raise KeyboardInterrupt
+    return chosen
+
+
+def _resolve(
+    query: str,
+    profiles: Sequence[Profile],
+    env: Mapping[str, str],
+    interactive: bool,
+    cmd: str,
+) -> Profile:
+    from awsswitch.config.resolve import close_matches, resolve
+
+    found = resolve(query, profiles)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        if interactive:
+            return _pick(profiles, query, env)
+        shown = "\n".join(f"  {_show(p.name)}" for p in found[:30])
+        more = f"\n  … and {len(found) - 30} more" if len(found) > 30 else ""
+        raise UsageError(
+            f"{_show(query)!r} matches {len(found)} profiles:\n{shown}{more}\n"
+            f"Type more of the name, or run {cmd} alone to pick one."
+        )
+    close = close_matches(query, profiles)
+    hint = ""
+    if close:
+        hint = "; did you mean: " + ", ".join(_show(p.short) for p in close) + "?"
+    elif not profiles:
+        hint = "; there are no profiles yet: awsswitch configure profile NAME"
+    raise UsageError(f"no profile matches {_show(query)!r}{hint}")
+
+
+def main(args: list[str]) -> int:
+    """`awsswitch _asw SHELL [--cmd=NAME] ARGS...` → exit status; code on stdout."""
+    cmd = "asw"
+    if len(args) > 1 and args[1].startswith("--cmd="):
+        cmd = args[1][len("--cmd=") :] or cmd
+        args = [args[0], *args[2:]]
+    try:
+        if not args:
+            raise UsageError("usage: awsswitch _asw bash|zsh|fish [ARGS...] (used by `asw`)")
+        shell = get_shell(args[0])
+        lines = run(shell, parse(args[1:], cmd), os.environ, cmd)
+    except AwsswitchError as exc:
+        sys.stderr.write(f"{cmd}: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    if lines:
+        out = sys.stdout.buffer
+        out.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+        out.flush()
+    return 0

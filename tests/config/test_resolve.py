@@ -1,0 +1,93 @@
+"""Name resolution for `asw NAME` (DESIGN: exact, unique dot-boundary suffix, unique fuzzy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from awsswitch.config.profiles import Profile, short_names
+from awsswitch.config.resolve import close_matches, display, is_subsequence, resolve
+
+
+def _index(*names: str) -> list[Profile]:
+    shorts = short_names(list(names))
+    return [Profile(name=n, short=shorts[n], kind="sso") for n in names]
+
+
+PROFILES = _index(
+    "default",
+    "awsprofile.home.poweruser",
+    "awsprofile.home.readonly",
+    "awsprofile.work.poweruser",
+    "awsprofile.work.admin",
+    "prod",
+    "prod.eu",
+)
+
+
+def names(found: list[Profile]) -> list[str]:
+    return [p.name for p in found]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("awsprofile.home.poweruser", ["awsprofile.home.poweruser"]),  # exact
+        ("home.poweruser", ["awsprofile.home.poweruser"]),  # short name
+        ("work.admin", ["awsprofile.work.admin"]),
+        ("admin", ["awsprofile.work.admin"]),  # unique dot-boundary suffix
+        ("readonly", ["awsprofile.home.readonly"]),
+        ("prod", ["prod"]),  # exact beats the substring in prod.eu
+        ("eu", ["prod.eu"]),
+        ("HOME.READ", ["awsprofile.home.readonly"]),  # fuzzy: case-insensitive substring
+        ("hmpow", ["awsprofile.home.poweruser"]),  # fuzzy: subsequence
+        ("wkadm", ["awsprofile.work.admin"]),
+    ],
+)
+def test_resolves(query, expected):
+    assert names(resolve(query, PROFILES)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("poweruser", ["awsprofile.home.poweruser", "awsprofile.work.poweruser"]),  # suffix
+        ("home", ["awsprofile.home.poweruser", "awsprofile.home.readonly"]),  # substring
+        ("wor", ["awsprofile.work.poweruser", "awsprofile.work.admin"]),
+    ],
+)
+def test_ambiguous_returns_every_candidate_in_order(query, expected):
+    assert names(resolve(query, PROFILES)) == expected
+
+
+@pytest.mark.parametrize("query", ["", "nothing", "zz", "home.poweruser.x"])
+def test_unknown(query):
+    assert resolve(query, PROFILES) == []
+
+
+def test_suffix_stops_at_dot_boundaries():
+    profiles = _index("a.b.xpoweruser", "c.d.poweruser")
+    # "poweruser" is a dot-boundary suffix of c.d.poweruser only; the other merely ends so.
+    assert names(resolve("poweruser", profiles)) == ["c.d.poweruser"]
+
+
+def test_short_name_wins_over_a_longer_suffix_match():
+    profiles = _index("awsprofile.home.poweruser", "other.awsprofile.home.poweruser")
+    assert profiles[0].short == "home.poweruser"
+    assert names(resolve("home.poweruser", profiles)) == ["awsprofile.home.poweruser"]
+
+
+def test_close_matches_offer_names_and_short_names():
+    close = close_matches("home.powerusr", PROFILES)
+    assert close and close[0].name == "awsprofile.home.poweruser"
+    assert close_matches("qqqqqqq", PROFILES) == []
+
+
+def test_subsequence():
+    assert is_subsequence("", "x")
+    assert is_subsequence("ace", "abcde")
+    assert not is_subsequence("aec", "abcde")
+
+
+def test_display_makes_control_characters_visible():
+    assert display("home.poweruser") == "home.poweruser"
+    assert display("a\nb\x1b[2J") == "a\\nb\\x1b[2J"

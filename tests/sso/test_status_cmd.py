@@ -1,0 +1,160 @@
+"""`awsswitch status [PROFILE] [--verify]`: which profile is active and why, its session,
+token state and time left; `--verify` asks STS (a local fake) through boto3."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from support.sso import (
+    POWERUSER,
+    set_env,
+    sso_config_fixture,  # noqa: F401 (fixture)
+    standin_fixture,  # noqa: F401 (fixture)
+    write_grant,
+    write_token,
+)
+
+pytestmark = pytest.mark.usefixtures("sso_config")
+
+_IDENTITY = """<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_PowerUser/jane</Arn>
+    <UserId>AROAEXAMPLE:jane</UserId>
+    <Account>111111111111</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>"""
+
+
+@pytest.fixture
+def fake_sts(sandbox, monkeypatch) -> Iterator[list[str]]:
+    """STS GetCallerIdentity on 127.0.0.1; yields the access key ids requests were signed with."""
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            match = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", ""))
+            seen.append(match.group(1) if match else "")
+            assert "Action=GetCallerIdentity" in body
+            data = _IDENTITY.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    set_env(sandbox, monkeypatch, AWS_ENDPOINT_URL_STS=f"http://127.0.0.1:{server.server_port}")
+    try:
+        yield seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _fields(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not line.startswith(" "):
+            out.setdefault(key.strip(), value.strip())
+    return out
+
+
+def test_status_active_profile_set_by_hand(sandbox) -> None:
+    write_token(sandbox, expires_in=2 * 3600 + 300)
+    result = sandbox.run("status", AWS_PROFILE=POWERUSER)
+    assert result.returncode == 0, result.stderr
+    fields = _fields(result.stdout)
+    assert fields["profile"] == f"{POWERUSER} (home.poweruser)"
+    assert fields["why"] == "$AWS_PROFILE, set by hand (not by asw)"
+    assert fields["kind"] == "sso"
+    assert fields["session"].startswith("corp (https://d-1234567890.awsapps.com/start, us-east-1")
+    assert fields["account"] == "111111111111, role PowerUser"
+    assert fields["region"] == "eu-west-1"
+    assert fields["token"].startswith("fresh, 2h 5m left, expires ")
+    assert fields["cache"] == "~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
+    assert result.stderr == ""
+
+
+def test_status_set_by_awsswitch(sandbox) -> None:
+    result = sandbox.run("status", AWS_PROFILE=POWERUSER, AWSSWITCH_PROFILE=POWERUSER)
+    assert _fields(result.stdout)["why"] == "$AWS_PROFILE, set by awsswitch (asw)"
+    assert "login needed" in result.stdout
+    assert "run `awsswitch login --sso-session corp`" in result.stdout
+
+
+def test_status_default_profile_and_default_variable(sandbox) -> None:
+    sandbox.write_config(sandbox.config.read_text() + "\n[default]\nregion = us-west-2\n")
+    result = sandbox.run("status")
+    fields = _fields(result.stdout)
+    assert fields["profile"] == "default"
+    assert fields["why"].startswith("the `default` profile")
+    assert fields["token"] == "none (not an SSO profile)"
+    via_var = sandbox.run("status", AWS_DEFAULT_PROFILE="keys")
+    assert _fields(via_var.stdout)["why"].startswith("$AWS_DEFAULT_PROFILE")
+    assert _fields(via_var.stdout)["kind"] == "keys"
+
+
+def test_status_notes_conflicts(sandbox) -> None:
+    result = sandbox.run(
+        "status", AWS_PROFILE=POWERUSER, AWS_DEFAULT_PROFILE="keys", AWS_ACCESS_KEY_ID="AKIA1"
+    )
+    notes = [line for line in result.stdout.splitlines() if line.startswith("note:")]
+    assert len(notes) == 2
+    assert "AWS_DEFAULT_PROFILE=keys" in notes[0] and "AWS_ACCESS_KEY_ID" in notes[1]
+
+
+def test_status_refresh_due_and_chain(sandbox) -> None:
+    write_token(sandbox, expires_in=-600)
+    result = sandbox.run("status", "chained")
+    fields = _fields(result.stdout)
+    assert fields["why"] == "named on the command line"
+    assert fields["kind"] == "role"
+    assert fields["via"] == f"source_profile chain to {POWERUSER}"
+    assert fields["token"].startswith("refresh due")
+    assert "expired 10m ago" in fields["token"]
+
+
+def test_status_nothing_active(sandbox) -> None:
+    result = sandbox.run("status")
+    assert result.returncode == 0
+    assert result.stdout.startswith("No active profile")
+
+
+def test_status_unknown_profiles(sandbox) -> None:
+    named = sandbox.run("status", "nope")
+    assert named.returncode == 2 and "could not be found" in named.stderr
+    active = sandbox.run("status", AWS_PROFILE="gone")
+    assert active.returncode == 1 and "could not be found" in active.stderr
+    assert "not in the config" in active.stdout
+
+
+def test_status_verify_asks_sts_with_the_profile(standin, sandbox, fake_sts) -> None:
+    write_grant(sandbox, standin)
+    result = sandbox.run("status", POWERUSER, "--verify", AWS_PROFILE="keys")
+    assert result.returncode == 0, result.stderr
+    fields = _fields(result.stdout)
+    assert fields["verified"] == "account 111111111111"
+    assert fields["arn"] == "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_PowerUser/jane"
+    # boto3 resolved the profile's SSO credentials from the cache and signed with them
+    issued = [c.result for c in standin.calls if c.operation == "GetRoleCredentials"]
+    assert len(issued) == 1
+    assert fake_sts == [issued[0]["roleCredentials"]["accessKeyId"]]
+
+
+def test_status_verify_failure_is_exit_1(standin, sandbox, fake_sts) -> None:
+    result = sandbox.run("status", POWERUSER, "--verify")  # no token: botocore fails
+    assert result.returncode == 1
+    assert "verify failed" in result.stderr
+    assert fake_sts == []

@@ -1,0 +1,280 @@
+"""Helpers for the shell-integration tests (no tests here): real bash, zsh and fish in
+subprocesses with the sandbox environment, no rc files, and token cache files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from awsswitch.shells import get_shell
+from support.sandbox import Sandbox, require
+
+SHELLS = ("bash", "zsh", "fish")
+EXE = [sys.executable, "-m", "awsswitch"]
+
+# Started without any rc file, as DESIGN's testing section asks.
+ARGV = {
+    "bash": ["bash", "--norc", "--noprofile"],
+    "zsh": ["zsh", "-f"],
+    "fish": ["fish", "--no-config"],
+}
+
+CONFIG = """\
+[default]
+region = us-east-1
+
+[sso-session awssso.home]
+sso_start_url = https://home.example.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[sso-session awssso.work]
+sso_start_url = https://work.example.com/start
+sso_region = us-east-1
+
+[profile awsprofile.home.poweruser]
+sso_session = awssso.home
+sso_account_id = 111111111111
+sso_role_name = PowerUser
+region = eu-west-1
+
+[profile awsprofile.home.readonly]
+sso_session = awssso.home
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+
+[profile awsprofile.work.poweruser]
+sso_session = awssso.work
+sso_account_id = 222222222222
+sso_role_name = PowerUser
+region = us-west-2
+
+[profile static]
+aws_access_key_id = AKIAEXAMPLE
+aws_secret_access_key = secret
+"""
+
+
+def shell_path(shell: str) -> str:
+    return require(shell)
+
+
+def init_code(shell: str, *, cmd: str = "asw", prompt: bool = False, aliases=()) -> str:
+    """The init code rendered through the emitter API, running awsswitch as this Python."""
+    return get_shell(shell).render(
+        exe=EXE, cmd=cmd, prompt=prompt, aliases=list(aliases), header="# test"
+    )
+
+
+def run_shell(
+    sandbox: Sandbox,
+    shell: str,
+    script: str,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    argv: Sequence[str] | None = None,
+) -> subprocess.CompletedProcess:
+    shell_path(shell)
+    path = sandbox.home / f"script.{shell}"
+    path.write_text(script, encoding="utf-8")
+    return subprocess.run(
+        [*(argv or ARGV[shell]), str(path)],
+        env={**sandbox.env, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=sandbox.home,
+    )
+
+
+def source_line(shell: str, init_file: Path) -> str:
+    """How a user loads the init code: eval of its text (bash/zsh), `| source` (fish)."""
+    q = get_shell(shell).quote(str(init_file))
+    if shell == "fish":
+        return f"command cat {q} | source"
+    return f'\\builtin eval "$(\\command cat {q})"'
+
+
+def quote_args(shell: str, args: Sequence[str]) -> str:
+    sh = get_shell(shell)
+    return " ".join(sh.quote(a) for a in args)
+
+
+@dataclass
+class Step:
+    status: int
+    env: dict[str, str]
+
+
+def run_steps(
+    sandbox: Sandbox,
+    shell: str,
+    steps: Sequence[Sequence[str]],
+    *,
+    init: str | None = None,
+    preamble: str = "",
+    env: dict[str, str] | None = None,
+    cmd: str = "asw",
+    argv: Sequence[str] | None = None,
+) -> tuple[list[Step], subprocess.CompletedProcess]:
+    """Run `cmd ARGS` for each step in one shell; record the status and environment after
+    each (through `env -0`, so values with newlines survive)."""
+    out = sandbox.home / "steps"
+    out.mkdir(exist_ok=True)
+    init_file = sandbox.home / f"init.{shell}"
+    init_file.write_text(init if init is not None else init_code(shell, cmd=cmd), "utf-8")
+    lines = [preamble, source_line(shell, init_file)]
+    for n, args in enumerate(steps):
+        rc = str(out / f"{n}.rc")
+        envf = str(out / f"{n}.env")
+        call = f"{cmd} {quote_args(shell, args)}"
+        if shell == "fish":
+            lines.append(f"{call}; builtin printf '%s' $status > '{rc}'; command env -0 > '{envf}'")
+        else:
+            lines.append(
+                f"__t_rc=0; {call} || __t_rc=$?; "
+                f"\\builtin printf '%s' \"$__t_rc\" > '{rc}'; \\command env -0 > '{envf}'"
+            )
+    proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=env, argv=argv)
+    results = []
+    for n in range(len(steps)):
+        rc_file = out / f"{n}.rc"
+        if not rc_file.exists():
+            break
+        raw = (out / f"{n}.env").read_bytes().decode("utf-8", "surrogateescape")
+        pairs = (item.partition("=") for item in raw.split("\0") if item)
+        results.append(Step(int(rc_file.read_text()), {k: v for k, _, v in pairs}))
+    return results, proc
+
+
+def aws_vars(env: dict[str, str]) -> dict[str, str]:
+    """The variables a switch may touch (AWS_*, AWSSWITCH_*, AWSUME_*, AWSU_*)."""
+    keep = ("AWS_", "AWSSWITCH_", "AWSUME_", "AWSU_")
+    skip = {
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_EC2_METADATA_DISABLED",
+        "AWS_CA_BUNDLE",
+    }
+    return {k: v for k, v in env.items() if k.startswith(keep) and k not in skip}
+
+
+def iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_token(
+    sandbox: Sandbox,
+    session: str,
+    *,
+    expires_in: float = 8 * 3600,
+    refreshable: bool = True,
+    registration_in: float = 80 * 86400,
+    fmt: str = "z",
+) -> Path:
+    """A token cache file, as the AWS CLI v2 writes it, for sso-session `session`."""
+    now = datetime.now(timezone.utc)
+    expires = now + timedelta(seconds=expires_in)
+    if fmt == "z":
+        expires_text = iso(expires)
+    elif fmt == "offset":
+        expires_text = expires.isoformat(timespec="seconds")  # 2026-...+00:00
+    elif fmt == "fraction":
+        expires_text = expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    else:
+        raise ValueError(fmt)
+    token = {
+        "startUrl": "https://home.example.com/start",
+        "region": "eu-west-1",
+        "accessToken": "access-token",
+        "expiresAt": expires_text,
+    }
+    if refreshable:
+        token.update(
+            clientId="client-id",
+            clientSecret="client-secret",
+            registrationExpiresAt=iso(now + timedelta(seconds=registration_in)),
+            refreshToken="refresh-token",
+        )
+    sandbox.sso_cache.mkdir(parents=True, exist_ok=True)
+    path = sandbox.sso_cache / (hashlib.sha1(session.encode()).hexdigest() + ".json")
+    path.write_text(json.dumps(token), encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
+
+
+def fresh_tokens(sandbox: Sandbox) -> None:
+    write_token(sandbox, "awssso.home")
+    write_token(sandbox, "awssso.work")
+
+
+# -- interactive shells in a pty -----------------------------------------------------------
+
+PROMPT_MARK = "READY>"
+
+
+def spawn(
+    sandbox: Sandbox,
+    shell: str,
+    init: str,
+    *,
+    env: dict[str, str] | None = None,
+    pre: str = "",
+):
+    """An interactive shell in a pty with the init code loaded and a known prompt."""
+    import pexpect
+
+    shell_path(shell)
+    init_file = sandbox.home / f"init-pty.{shell}"
+    init_file.write_text(init, encoding="utf-8")
+    argv = {
+        "bash": ["bash", "--norc", "--noprofile", "-i"],
+        "zsh": ["zsh", "-f", "-i"],
+        "fish": ["fish", "--no-config", "-i"],
+    }[shell]
+    full_env = {**sandbox.env, "TERM": "xterm", "PS1": "$ ", **(env or {})}
+    child = pexpect.spawn(
+        argv[0],
+        argv[1:],
+        env=full_env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 120),
+        cwd=str(sandbox.home),
+    )
+    setup = {
+        "bash": f"PS1='{PROMPT_MARK} '; bind 'set show-all-if-ambiguous on'; "
+        "bind 'set bell-style none'; bind 'set enable-bracketed-paste off'",
+        "zsh": f"PROMPT='{PROMPT_MARK} '; autoload -Uz compinit; compinit -u -D; "
+        "unsetopt beep; setopt no_always_last_prompt",
+        "fish": f"function fish_prompt; echo -n '{PROMPT_MARK} '; end; set -g fish_greeting ''",
+    }[shell]
+    child.sendline(f"{pre + '; ' if pre else ''}{setup}; {source_line(shell, init_file)}")
+    child.expect_exact(PROMPT_MARK)
+    expect_prompt(child)
+    return child
+
+
+def expect_prompt(child) -> None:
+    """Wait for a fresh prompt (the echo of the typed line may contain the mark too)."""
+    # The typed line reads __SY""NC__, so only the command's output matches.
+    child.sendline('echo __SY""NC__')
+    child.expect_exact("__SYNC__")
+    child.expect_exact(PROMPT_MARK)
+
+
+def shell_value(child, expr: str) -> str:
+    """The value of a variable as the interactive shell sees it."""
+    child.sendline(f'echo "<""<{expr}>"">"')
+    child.expect(r"<<(.*?)>>")
+    value = child.match.group(1)
+    child.expect_exact(PROMPT_MARK)
+    return value
