@@ -1,18 +1,22 @@
-"""Atomic writes and inter-process locks for the user's files (stdlib only).
+"""Files that users or other programs control: safe reads, the atomic writer, the lock,
+private modes, and one-line messages for every way the file system can fail (stdlib only:
+the switch path loads it).
 
-API:
-- `resolve(path) -> str`: the file a write to `path` must replace (symlinks followed, so a
-  dotfile repo's `~/.aws/config -> ~/dotfiles/aws/config` keeps its link).
-- `atomic_write(path, data, *, new_mode=0o600) -> str`: write `data` to `resolve(path)` through a
-  temporary file in the same directory: write, fsync, keep the old file's mode (and owner when
-  permitted), rename over the target, fsync the directory. Creates missing parent directories
-  (mode per umask, like the AWS CLI) and gives a new file `new_mode`. Returns the path written.
-  Readers see the old or the new content, never a mix; a crash leaves at most a `.tmp` file.
-- `lock(path, env=None, timeout=30.0)`: a context manager holding an exclusive `fcntl.flock` on a
-  lock file for `resolve(path)`, kept in awsswitch's cache directory (`paths.cache_dir`), not
-  next to the user's file (nothing is ever created in ~/.aws besides the file itself).
-- `identity(path)`: (dev, inode, size, mtime_ns, ctime_ns) or None: used to detect that a
-  program which does not take our lock (the AWS CLI) wrote the file between read and rename.
+The one home for these concepts; everything else calls in here:
+- `read_bytes(path, limit)`: opens only a regular file (a FIFO, device or directory is
+  refused without blocking), reads at most `limit` bytes, raises `FileFault` (one line
+  naming the file and what to do) for anything but a missing file (FileNotFoundError).
+- `atomic_write(path, data)`: temporary file in the same folder, fsync, keep the old mode
+  (0600 for a new file, whatever the umask), rename over the target through symlinks,
+  fsync the folder. Refuses a file the user may not write (the AWS CLI refuses it too)
+  instead of silently replacing it through the rename.
+- `lock(path)`: an exclusive `flock` on the folder that holds `resolve(path)`, so every
+  writer of a file agrees on the lock whatever its environment (cache folders, XDG
+  variables) says; re-entrant within a process; bounded: 30 s off a terminal, then a clear
+  failure; on a terminal it says what it waits for and Ctrl-C stops it.
+- `private_dir`, `write_private`, `read_private`: awsswitch's own caches: folders 0700,
+  files 0600 whatever the umask, and a cache file owned by someone else or writable by
+  others is ignored (it is loaded with marshal: never trust a forgeable one).
 
 Caveat: a rename replaces the directory entry, so a file with several hard links is unlinked
 from the others (symlinks are fine; they are followed).
@@ -20,13 +24,35 @@ from the others (symlinks are fine; they are followed).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-from collections.abc import Iterator, Mapping
 
-from awsswitch import paths
 from awsswitch.errors import AwsswitchError
+
+# Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+# Size caps for what awsswitch reads. A config with 10,000 profiles is about 1.5 MB.
+CONFIG_LIMIT = 64 * 1024 * 1024
+TOKEN_LIMIT = 1024 * 1024  # an SSO token or registration file is a few KB
+CACHE_LIMIT = 256 * 1024 * 1024  # awsswitch's own index cache
+
+LOCK_TIMEOUT = 30.0  # seconds a non-interactive run waits for a lock
+
+_S_IFMT = 0o170000
+_S_IFREG = 0o100000
+_KINDS = {0o010000: "a FIFO", 0o020000: "a character device", 0o040000: "a directory",
+          0o060000: "a block device", 0o140000: "a socket"}  # fmt: skip
+
+
+class FileFault(AwsswitchError):
+    """A file awsswitch cannot read or write; the message names it and what to do."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def resolve(path: str) -> str:
@@ -35,55 +61,181 @@ def resolve(path: str) -> str:
 
 
 def identity(path: str) -> tuple[int, ...] | None:
+    """(dev, inode, size, mtime_ns, ctime_ns), or None when missing: tells whether a program
+    that does not take our lock (the AWS CLI) wrote the file between read and rename."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (OSError, ValueError):
         return None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def atomic_write(path: str, data: bytes, *, new_mode: int = 0o600) -> str:
-    """Replace `resolve(path)` with `data` atomically; return the path written."""
-    import tempfile
+def is_regular(mode: int) -> bool:
+    return (mode & _S_IFMT) == _S_IFREG
 
-    target = resolve(path)
-    directory = os.path.dirname(target)
-    os.makedirs(directory, exist_ok=True)
+
+def _kind(mode: int) -> str:
+    return _KINDS.get(mode & _S_IFMT, "not a regular file")
+
+
+# -- messages ----------------------------------------------------------------------------
+
+_ADVICE = {
+    "EACCES": "permission denied: check the owner and mode of the file and its folder (ls -ld)",
+    "EPERM": "operation not permitted: the file may be immutable (lsattr; chattr -i) or "
+    "owned by someone else",
+    "EROFS": "the file system is read-only: remount it read-write or point awsswitch elsewhere",
+    "ENOSPC": "no space left on the device: free some space and try again",
+    "EDQUOT": "disk quota exceeded: free some space and try again",
+    "ELOOP": "too many levels of symbolic links: fix the symlink loop",
+    "ENOTDIR": "a component of the path is not a folder",
+    "EISDIR": "it is a folder, not a file",
+    "ENAMETOOLONG": "the path is too long",
+    "EIO": "input/output error from the device",
+}
+
+
+def fault(exc: OSError, path: str, doing: str) -> FileFault:
+    """One line for `exc` raised while `doing` ("read", "write", ...) `path`."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    advice = _ADVICE.get(name) or (exc.strerror or str(exc)).lower()
+    tail = "; nothing was changed" if doing not in ("read", "open") else ""
+    return FileFault(f"cannot {doing} {path}: {advice}{tail}", path)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read_bytes(path: str, limit: int) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them.
+
+    FileNotFoundError when it does not exist; FileFault for anything else that is wrong
+    (not a regular file, larger than `limit`, unreadable, symlink loop). Never blocks: a
+    FIFO is refused before anything is read from it.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        st: os.stat_result | None = os.stat(target)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        st = None
-    if st is not None and not _is_regular(st.st_mode):
-        raise AwsswitchError(f"{target} is not a regular file; not writing it")
-    mode = (st.st_mode & 0o7777) if st is not None else new_mode
-    fd, tmp = tempfile.mkstemp(
-        prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory
-    )
+        raise
+    except OSError as exc:
+        raise fault(exc, path, "read") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
+        st = os.fstat(fd)
+        if not is_regular(st.st_mode):
+            raise FileFault(f"cannot read {path}: it is {_kind(st.st_mode)}, not a file", path)
+        if st.st_size > limit:
+            raise FileFault(f"cannot read {path}: larger than {_size(limit)}", path)
+        chunks = []
+        left = limit + 1  # one byte more tells a file that grew past the limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise FileFault(f"cannot read {path}: larger than {_size(limit)}", path)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise fault(exc, path, "read") from None
+    finally:
+        os.close(fd)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _tmp_name(target: str) -> str:
+    folder, base = os.path.split(target)
+    return os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+
+
+def make_dirs(folder: str, mode: int = 0o700) -> None:
+    """Create `folder` and missing parents with `mode` exactly (not masked by the umask;
+    os.makedirs gives intermediate folders the umask's mode)."""
+    if os.path.isdir(folder):
+        return
+    parent = os.path.dirname(folder)
+    if parent and parent != folder:
+        make_dirs(parent, mode)
+    try:
+        os.mkdir(folder, mode)
+    except FileExistsError:
+        return
+    os.chmod(folder, mode)
+
+
+def atomic_write(path: str, data: bytes, *, new_mode: int = 0o600, mode: int | None = None) -> str:
+    """Replace `resolve(path)` with `data` atomically; return the path written.
+
+    Keeps an existing file's mode (and owner when permitted); a new file gets `new_mode`;
+    `mode` forces one. Raises FileFault (nothing changed) on any failure.
+    """
+    target = resolve(path)
+    folder = os.path.dirname(target)
+    try:
+        make_dirs(folder)
+        try:
+            st: os.stat_result | None = os.stat(target)
+        except FileNotFoundError:
+            st = None
+    except OSError as exc:
+        raise fault(exc, target, "write") from None
+    if st is not None:
+        if not is_regular(st.st_mode):
+            raise FileFault(f"cannot write {target}: it is {_kind(st.st_mode)}, not a file", target)
+        if not os.access(target, os.W_OK):
+            raise FileFault(
+                f"{target} is read-only (no write permission), so awsswitch will not replace "
+                f"it: make it writable (chmod u+w {target}) or edit it by hand; nothing was "
+                "changed",
+                target,
+            )
+    final_mode = mode if mode is not None else (st.st_mode & 0o7777 if st else new_mode)
+    tmp = _tmp_name(target)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, final_mode)
             if st is not None and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
                 # e.g. root editing a user's file: keep the owner (needs the privilege).
-                with contextlib.suppress(OSError):
-                    os.fchown(fh.fileno(), st.st_uid, st.st_gid)
-            os.fsync(fh.fileno())
+                try:  # noqa: SIM105 - contextlib costs an import on the switch path
+                    os.fchown(fd, st.st_uid, st.st_gid)
+                except OSError:
+                    pass
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
+    except OSError as exc:
+        _unlink(tmp)
+        raise fault(exc, target, "write") from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        _unlink(tmp)
         raise
-    _fsync_dir(directory)
+    _fsync_dir(folder)
     return target
 
 
-def _is_regular(mode: int) -> bool:
-    return (mode & 0o170000) == 0o100000
+def _unlink(path: str) -> None:
+    try:  # noqa: SIM105 - contextlib costs an import on the switch path
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _fsync_dir(directory: str) -> None:
-    # Makes the rename itself durable; some filesystems refuse O_RDONLY fsync on dirs.
+    # Makes the rename itself durable; some file systems refuse fsync on a folder.
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -96,38 +248,158 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-def lock_path(path: str, env: Mapping[str, str] | None = None) -> str:
-    import hashlib
-
-    digest = hashlib.sha1(resolve(path).encode("utf-8", "surrogateescape")).hexdigest()
-    return os.path.join(paths.cache_dir(env), "locks", digest[:20] + ".lock")
+# -- awsswitch's own files -----------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def lock(
-    path: str, env: Mapping[str, str] | None = None, *, timeout: float = 30.0
-) -> Iterator[str]:
-    """Hold an exclusive lock for writing `path` (blocks up to `timeout` seconds)."""
-    import fcntl
+def private_dir(folder: str) -> None:
+    """Create awsswitch's own folder (0700 whatever the umask); raises OSError."""
+    make_dirs(folder, 0o700)
 
-    lpath = lock_path(path, env)
-    os.makedirs(os.path.dirname(lpath), mode=0o700, exist_ok=True)
-    fd = os.open(lpath, os.O_RDWR | os.O_CREAT, 0o600)
+
+def write_private(path: str, data: bytes) -> bool:
+    """Write one of awsswitch's caches (0600 in a 0700 folder). Never raises: a cache that
+    cannot be written only costs speed. True when written."""
     try:
-        deadline = time.monotonic() + timeout
+        private_dir(os.path.dirname(path))
+        atomic_write(path, data, mode=0o600)
+    except (OSError, AwsswitchError):
+        return False
+    return True
+
+
+def read_private(path: str, limit: int = CACHE_LIMIT) -> bytes | None:
+    """One of awsswitch's caches, or None when it is missing, unreadable, not a regular file,
+    too large, not owned by this user, or writable by others (it could be forged)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not is_regular(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return None
+        if st.st_size > limit:
+            return None
+        data = os.read(fd, st.st_size + 1)
+        while len(data) <= st.st_size:
+            more = os.read(fd, st.st_size + 1 - len(data))
+            if not more:
+                break
+            data += more
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+# -- the lock ------------------------------------------------------------------------------
+
+_held: dict[tuple[int, int], list[int]] = {}  # (dev, inode) of a locked folder -> [fd, depth]
+
+
+class _Lock:
+    """Context manager for `lock()` (a class: contextlib costs an import on the hot path)."""
+
+    def __init__(
+        self,
+        path: str,
+        timeout: float | None,
+        interactive: bool,
+        what: str | None,
+        say: Callable[[str], None] | None,
+    ) -> None:
+        self.target = resolve(path)
+        self.folder = os.path.dirname(self.target)
+        self.timeout = LOCK_TIMEOUT if timeout is None else timeout
+        self.interactive = interactive
+        self.what = what or self.target
+        self.say = say
+        self.key: tuple[int, int] | None = None
+
+    def __enter__(self) -> str:
+        import fcntl
+
+        try:
+            make_dirs(self.folder)
+            fd = os.open(self.folder, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise fault(exc, self.folder, "lock") from None
+        st = os.fstat(fd)
+        key = (st.st_dev, st.st_ino)
+        held = _held.get(key)
+        if held is not None:  # this process holds it already (e.g. a login, then its write)
+            os.close(fd)
+            held[1] += 1
+            self.key = key
+            return self.folder
+        try:
+            self._acquire(fcntl, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        _held[key] = [fd, 1]
+        self.key = key
+        return self.folder
+
+    def _acquire(self, fcntl: object, fd: int) -> None:
+        flock, flags = fcntl.flock, fcntl.LOCK_EX | fcntl.LOCK_NB  # type: ignore[attr-defined]
+        try:
+            flock(fd, flags)
+            return
+        except BlockingIOError:
+            pass
+        except OSError:  # a file system without flock: work without the lock
+            return
+        if self.interactive and self.say is not None:
+            self.say(
+                f"waiting for another awsswitch process to finish with {self.what} "
+                "(Ctrl-C to stop)..."
+            )
+        deadline = time.monotonic() + self.timeout
         delay = 0.005
         while True:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                flock(fd, flags)
+                return
             except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise AwsswitchError(
-                        f"another awsswitch process is still writing {path} "
-                        f"(lock {lpath} held for {timeout:.0f}s); try again"
+                if not self.interactive and time.monotonic() >= deadline:
+                    raise FileFault(
+                        f"another process still holds the lock on {self.folder} (waited "
+                        f"{self.timeout:.0f} s for {self.what}); try again when it has "
+                        "finished",
+                        self.target,
                     ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.1)
-        yield lpath
-    finally:
-        os.close(fd)  # closing releases the flock
+
+    def __exit__(self, *exc: object) -> None:
+        if self.key is None:
+            return
+        held = _held[self.key]
+        held[1] -= 1
+        if held[1] == 0:
+            del _held[self.key]
+            os.close(held[0])  # closing releases the flock
+
+
+def lock(
+    path: str,
+    *,
+    timeout: float | None = None,
+    interactive: bool = False,
+    what: str | None = None,
+    say: Callable[[str], None] | None = None,
+) -> _Lock:
+    """Hold the lock for writing `path` (see the module docstring).
+
+    Off a terminal (`interactive` False) waits at most `timeout` seconds (30 by default),
+    then raises FileFault; on a terminal calls `say` once with what it waits for and waits
+    until the lock is free or Ctrl-C (KeyboardInterrupt).
+    """
+    return _Lock(path, timeout, interactive, what, say)
+
+
+def _locked_folders() -> Iterator[tuple[int, int]]:  # for tests
+    return iter(list(_held))

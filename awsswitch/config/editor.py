@@ -792,7 +792,7 @@ def edit_config(
     from awsswitch import files
 
     target = files.resolve(path)
-    with files.lock(path, env):
+    with files.lock(path):
         for _attempt in range(_MAX_RETRIES):
             seen = files.identity(target)
             before = _read_bytes(target)
