@@ -5,7 +5,8 @@ exit code 2) whose message names the value and says exactly what is wrong with i
 functions return that reason (or None) for callers that re-prompt instead of failing.
 
 - `start_url(v)`: an https URL with a host (`https://d-1234567890.awsapps.com/start`).
-- `region(v)`: an AWS region name (`eu-west-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`).
+- `region(v)`: an AWS region name by the partitions' patterns (awsswitch.regions: `eu-west-1`,
+  `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`).
 - `account_id(v)`: exactly 12 ASCII digits.
 - `role_name(v)`: an IAM role / permission-set name.
 - `output_format(v)`: json, text, table, yaml, yaml-stream or off.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from awsswitch import regions
 from awsswitch.errors import UsageError
 
 
@@ -28,10 +30,6 @@ class ValidationError(UsageError):
 OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream", "off")
 DEFAULT_SCOPES = "sso:account:access"
 
-# Partition region patterns from botocore's endpoints.json, generalised: aws (eu-west-1),
-# aws-us-gov (us-gov-west-1), aws-cn (cn-north-1), iso (us-iso-east-1, us-isob-east-1,
-# eu-isoe-west-1), European Sovereign Cloud (eusc-de-east-1).
-_REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+){1,3}-[0-9]{1,2}", re.ASCII)
 _ACCOUNT = re.compile(r"[0-9]{12}", re.ASCII)
 _ROLE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 _SCOPE = re.compile(r"[^\s,]+")
@@ -78,13 +76,8 @@ def start_url(value: str) -> str:
 
 
 def why_region(value: str) -> str | None:
-    if _REGION.fullmatch(value):
-        return None
-    if value.strip() != value:
-        return "it has surrounding whitespace"
-    if _REGION.fullmatch(value.lower()):
-        return f"region names are lower case ({value.lower()})"
-    return "not an AWS region name (like eu-west-1, us-gov-west-1 or cn-north-1)"
+    """The one region rule (awsswitch.regions), shared with `asw -r` and `sync --region`."""
+    return regions.why_not(value)
 
 
 def region(value: str, what: str = "region") -> str:

@@ -76,7 +76,9 @@ def test_good_regions(value: str) -> None:
         ("euwest1", "not an AWS region name"),
         ("EU-WEST-1", "region names are lower case (eu-west-1)"),
         (" eu-west-1", "surrounding whitespace"),
-        ("eu-west-1a", "not an AWS region name"),  # an availability zone
+        ("eu-west-1a", "an availability zone; its region is eu-west-1"),
+        ("nowhere", "not an AWS region name (e.g. eu-west-1"),
+        ("xx-west-1", "not an AWS region name"),  # no partition has the prefix xx
         ("", "not an AWS region name"),
         ("eu_west_1", "not an AWS region name"),
     ],
