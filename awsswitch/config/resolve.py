@@ -14,32 +14,51 @@ from __future__ import annotations
 
 from awsswitch.config.profiles import Profile
 
+# Re-exported for switch/init.py until it imports context.display itself (one home: context).
+from awsswitch.context import display as display
+
 # Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-def resolve(query: str, profiles: Sequence[Profile]) -> list[Profile]:
-    """The profiles `query` names: one = resolved, several = ambiguous, none = unknown."""
+# How a query matched (match()'s second value). EXACT: the full name, or the short name the
+# prompt shows; the others are guesses the switch core reports on stderr.
+NAME = "name"
+SHORT = "short"
+SUFFIX = "suffix"
+SUBSTRING = "substring"
+SUBSEQUENCE = "subsequence"
+EXACT = (NAME, SHORT)
+
+
+def match(query: str, profiles: Sequence[Profile]) -> tuple[list[Profile], str | None]:
+    """(the profiles `query` names, the step that found them); ([], None) when none does."""
     if not query:
-        return []
+        return [], None
     for p in profiles:
         if p.name == query:
-            return [p]
+            return [p], NAME
     for p in profiles:
         if p.short == query:
-            return [p]
+            return [p], SHORT
     dotted = "." + query
     found = [p for p in profiles if p.name.endswith(dotted)]
     if found:
-        return found
+        return found, SUFFIX
     folded = query.casefold()
     names = [(p, p.name.casefold()) for p in profiles]
     found = [p for p, n in names if folded in n]
     if found:
-        return found
-    return [p for p, n in names if is_subsequence(folded, n)]
+        return found, SUBSTRING
+    found = [p for p, n in names if is_subsequence(folded, n)]
+    return found, (SUBSEQUENCE if found else None)
+
+
+def resolve(query: str, profiles: Sequence[Profile]) -> list[Profile]:
+    """The profiles `query` names: one = resolved, several = ambiguous, none = unknown."""
+    return match(query, profiles)[0]
 
 
 def is_subsequence(needle: str, haystack: str) -> bool:
@@ -63,10 +82,3 @@ def close_matches(query: str, profiles: Sequence[Profile], limit: int = 5) -> li
         if p not in out:
             out.append(p)
     return out[:limit]
-
-
-def display(name: str) -> str:
-    """A name as it is safe to print on a terminal: control characters made visible."""
-    if name.isprintable():
-        return name
-    return repr(name)[1:-1]

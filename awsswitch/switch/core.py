@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sys
 
+from awsswitch.context import Environment, display
 from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
 from awsswitch.shells import Shell, get_shell
 
@@ -26,6 +27,7 @@ from awsswitch.shells import Shell, get_shell
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from typing import TextIO
 
     from awsswitch.config.profiles import Profile, ProfileIndex
 
@@ -52,8 +54,6 @@ V_SHORT = "AWSSWITCH_SHORT"
 V_TOKEN_FILE = "AWSSWITCH_TOKEN_FILE"
 V_PREVIOUS = "AWSSWITCH_PREVIOUS"
 V_REGION = "AWSSWITCH_REGION"
-
-_REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
 HELP = """\
 usage: {cmd} NAME [-r REGION] [--no-login]   switch to a profile
@@ -123,19 +123,15 @@ def parse(args: Sequence[str], cmd: str = "asw") -> Request:
     if len(names) > 1:
         raise UsageError(f"one profile at a time (got {len(names)} names; see {cmd} -h)")
     req.name = names[0] if names else None
-    if req.region is not None and not (req.region and set(req.region) <= _REGION_CHARS):
-        raise UsageError(f"invalid region {req.region!r}")
+    if req.region is not None:
+        from awsswitch import regions  # only when -r is given
+
+        regions.check(req.region)
     if req.previous and req.name is not None:
         raise UsageError(f"give a name or '-', not both (see {cmd} -h)")
     if req.unset and (req.name is not None or req.previous or req.region or req.no_login):
         raise UsageError(f"-u/--unset takes no other argument (see {cmd} -h)")
     return req
-
-
-def _show(name: str) -> str:
-    from awsswitch.config.resolve import display
-
-    return display(name)
 
 
 # -- emitting ------------------------------------------------------------------------------
@@ -210,16 +206,7 @@ def _universal_warning(shell: Shell, names: Sequence[str], cmd: str) -> str:
 # -- the switch ----------------------------------------------------------------------------
 
 
-def _interactive() -> bool:
-    try:
-        return sys.stdin.isatty() and sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _ensure_fresh(
-    profile: Profile, index: ProfileIndex, env: Mapping[str, str], interactive: bool
-) -> None:
+def _ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> None:
     """Run the SSO hook with stdout pointing at stderr: whatever it (or `aws sso login`)
     prints must never reach the wrapper's eval."""
     from awsswitch.sso.hook import ensure_fresh
@@ -229,11 +216,11 @@ def _ensure_fresh(
     saved_stdout = sys.stdout
     try:
         os.dup2(2, 1)  # child processes
-        sys.stdout = sys.stderr  # Python code, whatever sys.stdout is connected to
-        ensure_fresh(profile, index, interactive=interactive, env=env)
+        sys.stdout = ctx.stderr  # Python code, whatever sys.stdout is connected to
+        ensure_fresh(profile, index, interactive=ctx.interactive, env=ctx.env)
     finally:
         sys.stdout = saved_stdout
-        sys.stderr.flush()
+        ctx.stderr.flush()
         os.dup2(saved_fd, 1)
         os.close(saved_fd)
 
@@ -248,18 +235,18 @@ def _load(env: Mapping[str, str]) -> ProfileIndex:
     return index
 
 
-def run(shell: Shell, req: Request, env: Mapping[str, str], cmd: str = "asw") -> list[str]:
+def run(shell: Shell, req: Request, ctx: Environment, cmd: str = "asw") -> list[str]:
     """The shell code for `req`; raises AwsswitchError/UsageError/KeyboardInterrupt."""
+    env = ctx.env
     if req.help:
-        sys.stderr.write(HELP.format(cmd=cmd))
+        ctx.stderr.write(HELP.format(cmd=cmd))
         return []
     if req.unset:
         return unset_code(shell, env=env, cmd=cmd)
     if req.region and req.name is None and not req.previous:
         return region_code(shell, req.region, env)
 
-    interactive = _interactive()
-    if req.name is None and not req.previous and not interactive:
+    if req.name is None and not req.previous and not ctx.interactive:
         # Off a terminal, `asw` alone reports the active profile (for scripts).
         current = env.get("AWS_PROFILE")
         return [shell.echo(current)] if current else []
@@ -272,24 +259,24 @@ def run(shell: Shell, req: Request, env: Mapping[str, str], cmd: str = "asw") ->
             raise UsageError("no previous profile yet")
         profile = index.by_name.get(previous)
         if profile is None:
-            raise UsageError(f"the previous profile {_show(previous)!r} no longer exists")
+            raise UsageError(f"the previous profile {display(previous)!r} no longer exists")
     elif req.name is None:
-        profile = _pick(profiles, "", env)
+        profile = _pick(profiles, "", ctx)
     else:
-        profile = _resolve(req.name, profiles, env, interactive, cmd)
+        profile = _resolve(req.name, profiles, ctx, cmd)
 
     if not req.no_login:
-        _ensure_fresh(profile, index, env, interactive)
+        _ensure_fresh(profile, index, ctx)
     from awsswitch.sso.state import cache_file_for
 
     token_file = cache_file_for(profile, index, env)
     if env.get("AWS_VAULT"):
         # aws-vault's nesting marker: not ours to clear, but prompts rank it above
         # AWS_PROFILE, so they would keep showing the aws-vault profile.
-        sys.stderr.write(
-            f"{cmd}: warning: AWS_VAULT is set ({_show(env['AWS_VAULT'])}): this shell runs "
+        ctx.say(
+            f"{cmd}: warning: AWS_VAULT is set ({display(env['AWS_VAULT'])}): this shell runs "
             "inside `aws-vault exec`; its credentials are cleared, but prompts may keep "
-            "showing that profile until you leave that shell\n"
+            "showing that profile until you leave that shell"
         )
     return switch_code(
         shell,
@@ -302,47 +289,57 @@ def run(shell: Shell, req: Request, env: Mapping[str, str], cmd: str = "asw") ->
     )
 
 
-def _pick(profiles: Sequence[Profile], query: str, env: Mapping[str, str]) -> Profile:
+def _pick(profiles: Sequence[Profile], query: str, ctx: Environment) -> Profile:
     from awsswitch.switch.picker import pick
 
-    chosen = pick(profiles, query=query, current=env.get("AWS_PROFILE"), env=env)
+    chosen = pick(profiles, query=query, current=ctx.get("AWS_PROFILE"), ctx=ctx)
     if chosen is None:
         raise KeyboardInterrupt
     return chosen
 
 
-def _resolve(
-    query: str,
-    profiles: Sequence[Profile],
-    env: Mapping[str, str],
-    interactive: bool,
-    cmd: str,
-) -> Profile:
-    from awsswitch.config.resolve import close_matches, resolve
+def _resolve(query: str, profiles: Sequence[Profile], ctx: Environment, cmd: str) -> Profile:
+    from awsswitch.config.resolve import EXACT, close_matches, match
 
-    found = resolve(query, profiles)
+    found, how = match(query, profiles)
     if len(found) == 1:
+        if how not in EXACT:
+            # Not the name the prompt shows: say which profile the guess landed on.
+            ctx.say(f'{cmd}: using {display(found[0].name)} (matched "{display(query)}")')
         return found[0]
     if found:
-        if interactive:
-            return _pick(profiles, query, env)
-        shown = "\n".join(f"  {_show(p.name)}" for p in found[:30])
+        if ctx.interactive:
+            return _pick(profiles, query, ctx)
+        shown = "\n".join(f"  {display(p.name)}" for p in found[:30])
         more = f"\n  … and {len(found) - 30} more" if len(found) > 30 else ""
         raise UsageError(
-            f"{_show(query)!r} matches {len(found)} profiles:\n{shown}{more}\n"
+            f"{display(query)!r} matches {len(found)} profiles:\n{shown}{more}\n"
             f"Type more of the name, or run {cmd} alone to pick one."
         )
     close = close_matches(query, profiles)
     hint = ""
     if close:
-        hint = "; did you mean: " + ", ".join(_show(p.short) for p in close) + "?"
+        hint = "; did you mean: " + ", ".join(display(p.short) for p in close) + "?"
     elif not profiles:
         hint = "; there are no profiles yet: awsswitch configure profile NAME"
-    raise UsageError(f"no profile matches {_show(query)!r}{hint}")
+    raise UsageError(f"no profile matches {display(query)!r}{hint}")
 
 
-def main(args: list[str]) -> int:
+def _write(stream: TextIO, lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    out = getattr(stream, "buffer", None)
+    if out is None:  # a text-only stream (tests)
+        stream.write(text)
+        stream.flush()
+        return
+    # Names are bytes in the file; surrogateescape gives the shell back exactly those bytes.
+    out.write(text.encode("utf-8", "surrogateescape"))
+    out.flush()
+
+
+def main(args: list[str], ctx: Environment | None = None) -> int:
     """`awsswitch _asw SHELL [--cmd=NAME] ARGS...` → exit status; code on stdout."""
+    ctx = Environment() if ctx is None else ctx
     cmd = "asw"
     if len(args) > 1 and args[1].startswith("--cmd="):
         cmd = args[1][len("--cmd=") :] or cmd
@@ -351,14 +348,12 @@ def main(args: list[str]) -> int:
         if not args:
             raise UsageError("usage: awsswitch _asw bash|zsh|fish [ARGS...] (used by `asw`)")
         shell = get_shell(args[0])
-        lines = run(shell, parse(args[1:], cmd), os.environ, cmd)
+        lines = run(shell, parse(args[1:], cmd), ctx, cmd)
     except AwsswitchError as exc:
-        sys.stderr.write(f"{cmd}: {exc.message}\n")
+        ctx.say(f"{cmd}: {exc.message}")
         return exc.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     if lines:
-        out = sys.stdout.buffer
-        out.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
-        out.flush()
+        _write(ctx.stdout, lines)
     return 0

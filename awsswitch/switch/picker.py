@@ -9,17 +9,20 @@ profile's kind), the account and the role. Stdlib only; imported only when a pic
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
 
-from awsswitch.config.profiles import Profile
-from awsswitch.errors import AwsswitchError
+from awsswitch.context import display
+from awsswitch.errors import AwsswitchError, UsageError
+
+# Annotation-only imports, as on the rest of the switch path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from awsswitch.config.profiles import Profile
+    from awsswitch.context import Environment
 
 _MAX_COL = 40
-
-
-def _clean(text: str) -> str:
-    """Printable text for one cell: control characters (tabs, newlines, ESC) become '?'."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)
+PICKERS = ("auto", "fzf", "builtin")
 
 
 def rows_for(profiles: Sequence[Profile], current: str | None = None) -> tuple[str, list[str]]:
@@ -31,10 +34,10 @@ def rows_for(profiles: Sequence[Profile], current: str | None = None) -> tuple[s
             where = f"({p.kind} via {p.source_profile})"
         cells.append(
             [
-                ("* " if p.name == current else "  ") + _clean(p.short),
-                _clean(where),
-                _clean(p.account_id or ""),
-                _clean(p.role_name or ""),
+                ("* " if p.name == current else "  ") + display(p.short),
+                display(where),
+                display(p.account_id or ""),
+                display(p.role_name or ""),
             ]
         )
     titles = ["  PROFILE", "SESSION", "ACCOUNT", "ROLE"]
@@ -49,33 +52,34 @@ def rows_for(profiles: Sequence[Profile], current: str | None = None) -> tuple[s
     return line(titles), [line(c) for c in cells]
 
 
-def which(program: str, env: Mapping[str, str]) -> str | None:
-    for folder in env.get("PATH", os.defpath).split(os.pathsep):
-        path = os.path.join(folder or ".", program)
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
-
-
 def pick(
     profiles: Sequence[Profile],
     *,
     query: str = "",
     current: str | None = None,
-    env: Mapping[str, str],
+    ctx: Environment,
 ) -> Profile | None:
     """Let the person choose one of `profiles`; None when they cancel (Esc, Ctrl-C)."""
+    mode = picker_mode(ctx)
     if not profiles:
         raise AwsswitchError("no profiles: add one with `awsswitch configure profile NAME`")
     header, rows = rows_for(profiles, current)
-    mode = env.get("AWSSWITCH_PICKER", "") or "auto"
-    if mode not in ("auto", "fzf", "builtin"):
-        raise AwsswitchError(f"AWSSWITCH_PICKER={mode!r}: use fzf, builtin or leave it unset")
-    fzf = which("fzf", env) if mode != "builtin" else None
+    fzf = ctx.which("fzf") if mode != "builtin" else None
     if mode == "fzf" and fzf is None:
         raise AwsswitchError("AWSSWITCH_PICKER=fzf but fzf is not on PATH")
     index = _fzf(fzf, header, rows, query) if fzf else _builtin(header, rows, query)
     return None if index is None else profiles[index]
+
+
+def picker_mode(ctx: Environment) -> str:
+    """AWSSWITCH_PICKER: auto (unset or empty), fzf or builtin; anything else is bad usage."""
+    mode = ctx.get("AWSSWITCH_PICKER") or "auto"
+    if mode not in PICKERS:
+        raise UsageError(
+            f"AWSSWITCH_PICKER={display(mode)!r} is not a picker: set it to fzf or builtin, "
+            "or unset it (auto: fzf when it is on PATH)"
+        )
+    return mode
 
 
 def _fzf(fzf: str, header: str, rows: list[str], query: str) -> int | None:
