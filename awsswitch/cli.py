@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from awsswitch import __version__
-from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError
+from awsswitch import __version__, context
+from awsswitch.context import display
+from awsswitch.errors import EXIT_USAGE
 
 app = typer.Typer(
     name="awsswitch",
@@ -161,7 +164,7 @@ def list_(
     """
     from awsswitch.commands import list_profiles
 
-    list_profiles.run(as_json=json_)
+    list_profiles.run(context.current(), as_json=json_)
 
 
 @app.command()
@@ -176,7 +179,7 @@ def status(
     """Show the active profile, why it is active, and its SSO token state."""
     from awsswitch.commands import status as status_cmd
 
-    status_cmd.run(profile, verify=verify)
+    status_cmd.run(context.current(), profile, verify=verify)
 
 
 @app.command()
@@ -283,28 +286,88 @@ def demo(
 
 
 def run(args: list[str]) -> int:
-    """Run the typer app; AwsswitchError → message on stderr, no traceback."""
+    """Run the typer app. Usage errors become `awsswitch: MESSAGE` plus a hint, exit 2; every
+    other exception reaches the caller's boundary (`awsswitch.errors.report`) untouched.
+
+    Works with typer releases that use the click package and with those that carry their own
+    copy: the click classes are found through typer's public exceptions, never imported.
+    """
     command = typer.main.get_command(app)
+    _guard_callbacks(command)
+    group = _bare_group(command, args)
+    if group is not None:
+        # `awsswitch` or `awsswitch configure` alone: the help, on stderr, exit 2 (a usage
+        # error, as click 8.2+ has it for no_args_is_help; older clicks printed it and exit 0).
+        with contextlib.redirect_stdout(sys.stderr):
+            command.main(args=[*args, "--help"], prog_name="awsswitch", standalone_mode=False)
+        return EXIT_USAGE
     try:
         result = command.main(args=args, prog_name="awsswitch", standalone_mode=False)
-    except AwsswitchError as exc:
-        print(f"awsswitch: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("awsswitch: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except typer.Exit as exc:  # raised inside commands; typer turns Ctrl-C into Exit(130)
-        if exc.exit_code == EXIT_INTERRUPTED:
-            print("awsswitch: interrupted", file=sys.stderr)
-        return exc.exit_code
-    except Exception as exc:  # click's own usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            print("awsswitch: interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except _Escaped as exc:
+        raise exc.original from None
+    except typer.Abort:  # click's prompts turn Ctrl-C into Abort
+        raise KeyboardInterrupt from None
+    except Exception as exc:
+        if not isinstance(exc, _click_exception()):
+            raise
+        _show_click_error(exc)
+        return int(getattr(exc, "exit_code", EXIT_USAGE))
     return result if isinstance(result, int) else 0
+
+
+class _Escaped(Exception):
+    """Carries KeyboardInterrupt and OSError out of a command past click's own handlers
+    (click would print "Aborted!" or exit 1 on a closed pipe; the boundary decides instead)."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(type(original).__name__)
+        self.original = original
+
+
+def _guard_callbacks(command: Any) -> None:
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _guard_callbacks(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "_awsswitch_guarded", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except (KeyboardInterrupt, OSError) as exc:
+            raise _Escaped(exc) from None
+
+    guarded._awsswitch_guarded = True  # type: ignore[attr-defined]
+    command.callback = guarded
+
+
+def _bare_group(command: Any, args: list[str]) -> Any:
+    """The group `args` name with nothing after it (`[]`, `["configure"]`), else None."""
+    node = command
+    for arg in args:
+        node = (getattr(node, "commands", None) or {}).get(arg)
+        if node is None:
+            return None
+    return node if getattr(node, "commands", None) else None
+
+
+def _click_exception() -> type[BaseException]:
+    """click's ClickException, whichever click typer runs on: typer.BadParameter derives
+    from it in every typer release (BadParameter → UsageError → ClickException)."""
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == "ClickException":
+            return cls
+    return typer.BadParameter
+
+
+def _show_click_error(exc: BaseException) -> None:
+    """`awsswitch: No such option: --bogus` and `Try 'awsswitch sync --help'.`, on stderr."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # its message is the whole help text
+        print(exc.format_message(), file=sys.stderr)  # type: ignore[attr-defined]
+        return
+    message = " ".join(display(exc.format_message()).split())  # type: ignore[attr-defined]
+    print(f"awsswitch: {message}", file=sys.stderr)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        print(f"Try '{ctx.command_path} --help'.", file=sys.stderr)

@@ -10,15 +10,17 @@ hostile name cannot break the table or the terminal. `--json` prints a list of o
 from __future__ import annotations
 
 import json
-import os
-import sys
-from collections.abc import Mapping
-from typing import Any
 
 from awsswitch import paths
-from awsswitch.commands.configure import display
 from awsswitch.config import profiles
+from awsswitch.context import Environment, display
 from awsswitch.errors import AwsswitchError
+
+# Annotation-only imports: `list` is an everyday command, parsed without typer (__main__.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 COLUMNS = ("PROFILE", "SHORT", "KIND", "SESSION", "ACCOUNT", "ROLE", "REGION", "TOKEN")
 
@@ -42,9 +44,8 @@ def _expires(status: Any) -> str | None:
         return str(when)
 
 
-def rows(env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
     """The objects `list --json` prints, in `available_profiles` order."""
-    env = os.environ if env is None else env
     index = profiles.load_index(env)
     active = env.get("AWS_PROFILE") or None
     out: list[dict[str, Any]] = []
@@ -120,18 +121,16 @@ def table(items: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def run(*, as_json: bool = False, env: Mapping[str, str] | None = None) -> None:
-    env = os.environ if env is None else env
-    items = rows(env)
+def run(env: Environment, *, as_json: bool = False) -> None:
+    items = rows(env.env)
     if as_json:
-        sys.stdout.write(json.dumps(items, indent=2, ensure_ascii=False) + "\n")
+        env.stdout.write(json.dumps(items, indent=2, ensure_ascii=False) + "\n")
         return
     if not items:
-        print(
-            f"no profiles in {display(paths.config_file(env))} or "
-            f"{display(paths.credentials_file(env))}; create one with "
-            "`awsswitch configure profile NAME`",
-            file=sys.stderr,
+        env.say(
+            f"no profiles in {display(paths.config_file(env.env))} or "
+            f"{display(paths.credentials_file(env.env))}; create one with "
+            "`awsswitch configure profile NAME`"
         )
         return
-    sys.stdout.write(table(items))
+    env.stdout.write(table(items))
