@@ -259,7 +259,7 @@ def run(shell: Shell, req: Request, ctx: Environment, cmd: str = "asw") -> list[
             raise UsageError("no previous profile yet")
         profile = index.by_name.get(previous)
         if profile is None:
-            raise UsageError(f"the previous profile {display(previous)!r} no longer exists")
+            raise UsageError(f"the previous profile '{display(previous)}' no longer exists")
     elif req.name is None:
         profile = _pick(profiles, "", ctx)
     else:
@@ -313,7 +313,7 @@ def _resolve(query: str, profiles: Sequence[Profile], ctx: Environment, cmd: str
         shown = "\n".join(f"  {display(p.name)}" for p in found[:30])
         more = f"\n  … and {len(found) - 30} more" if len(found) > 30 else ""
         raise UsageError(
-            f"{display(query)!r} matches {len(found)} profiles:\n{shown}{more}\n"
+            f"'{display(query)}' matches {len(found)} profiles:\n{shown}{more}\n"
             f"Type more of the name, or run {cmd} alone to pick one."
         )
     close = close_matches(query, profiles)
@@ -322,7 +322,7 @@ def _resolve(query: str, profiles: Sequence[Profile], ctx: Environment, cmd: str
         hint = "; did you mean: " + ", ".join(display(p.short) for p in close) + "?"
     elif not profiles:
         hint = "; there are no profiles yet: awsswitch configure profile NAME"
-    raise UsageError(f"no profile matches {display(query)!r}{hint}")
+    raise UsageError(f"no profile matches '{display(query)}'{hint}")
 
 
 def _write(stream: TextIO, lines: list[str]) -> None:

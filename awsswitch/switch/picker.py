@@ -76,7 +76,7 @@ def picker_mode(ctx: Environment) -> str:
     mode = ctx.get("AWSSWITCH_PICKER") or "auto"
     if mode not in PICKERS:
         raise UsageError(
-            f"AWSSWITCH_PICKER={display(mode)!r} is not a picker: set it to fzf or builtin, "
+            f"AWSSWITCH_PICKER='{display(mode)}' is not a picker: set it to fzf or builtin, "
             "or unset it (auto: fzf when it is on PATH)"
         )
     return mode

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from awsswitch.config import resolve as r
 from awsswitch.config.profiles import Profile, short_names
-from awsswitch.config.resolve import close_matches, display, is_subsequence, resolve
+from awsswitch.config.resolve import close_matches, is_subsequence, match, resolve
 
 
 def _index(*names: str) -> list[Profile]:
@@ -88,6 +89,26 @@ def test_subsequence():
     assert not is_subsequence("aec", "abcde")
 
 
-def test_display_makes_control_characters_visible():
-    assert display("home.poweruser") == "home.poweruser"
-    assert display("a\nb\x1b[2J") == "a\\nb\\x1b[2J"
+@pytest.mark.parametrize(
+    ("query", "step"),
+    [
+        ("awsprofile.home.poweruser", r.NAME),
+        ("home.poweruser", r.SHORT),  # what the prompt shows: exact as far as people go
+        ("prod", r.NAME),
+        ("admin", r.SUFFIX),
+        ("HOME.READ", r.SUBSTRING),
+        ("hmpow", r.SUBSEQUENCE),
+        ("poweruser", r.SUFFIX),  # ambiguous: the step that stopped the search
+        ("nothing", None),
+        ("", None),
+    ],
+)
+def test_match_says_which_step_found_the_profiles(query, step):
+    found, how = match(query, PROFILES)
+    assert how == step
+    assert found == resolve(query, PROFILES)
+
+
+@pytest.mark.parametrize("query", ["a\nb", "\x1b[2J", "$(id)", "'\"", "\udcff", "é" * 500])
+def test_hostile_queries_resolve_to_nothing_quietly(query):
+    assert match(query, PROFILES) == ([], None)

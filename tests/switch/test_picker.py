@@ -101,6 +101,18 @@ def test_ambiguous_name_opens_the_picker_filtered(sandbox, shell, picker):
     child.sendline("exit")
 
 
+@pytest.mark.parametrize("shell", SHELLS)
+def test_an_unknown_picker_setting_is_bad_usage(sandbox, shell):
+    child = spawn(sandbox, shell, init_code(shell), env={"AWSSWITCH_PICKER": "bogus"})
+    status = "$status" if shell == "fish" else "$?"
+    child.sendline(f'asw; echo "rc={status}"')
+    child.expect_exact("asw: AWSSWITCH_PICKER='bogus' is not a picker: set it to fzf or builtin")
+    child.expect_exact("rc=2")
+    child.expect_exact("READY>")
+    assert shell_value(child, "$AWS_PROFILE") == ""
+    child.sendline("exit")
+
+
 # -- the built-in picker's pieces -----------------------------------------------------------
 
 
@@ -119,6 +131,7 @@ def test_rows_align_and_hide_control_characters():
     assert header.split() == ["PROFILE", "SESSION", "ACCOUNT", "ROLE"]
     assert rows[0].startswith("* home.x")
     assert "\x1b" not in rows[1] and "\n" not in rows[1]
+    assert rows[1].startswith("  evil\\x1b[2J\\n")  # shown escaped, as every name is
     assert "(keys)" in rows[1]
 
 

@@ -3,12 +3,14 @@ exit codes, and that stdout carries shell code only."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 import pytest
 from support.shells import CONFIG, fresh_tokens, run_steps
 
+from awsswitch.context import Environment
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.shells import get_shell
 from awsswitch.switch import core as asw
@@ -30,6 +32,9 @@ def _config(sandbox):
         (["x", "-r", "eu-west-1"], {"name": "x", "region": "eu-west-1"}),
         (["-reu-west-1", "x"], {"name": "x", "region": "eu-west-1"}),
         (["--region=eu-west-1"], {"region": "eu-west-1"}),
+        (["-r", "us-gov-west-1"], {"region": "us-gov-west-1"}),
+        (["-r", "eusc-de-east-1"], {"region": "eusc-de-east-1"}),
+        (["-r", "ap-newplace-9"], {"region": "ap-newplace-9"}),  # no release needed
         (["--no-login", "x"], {"name": "x", "no_login": True}),
         (["--", "-n"], {"name": "-n"}),
         (["-h"], {"help": True}),
@@ -57,6 +62,9 @@ def test_parse(args, expected):
         ["-r"],
         ["-r", ""],
         ["-r", "eu west"],
+        ["-r", "nowhere"],
+        ["x", "-r", "eu-west-1a"],
+        ["--region=EU-WEST-1"],
         ["-u", "x"],
         ["-", "x"],
         ["-u", "-r", "x"],
@@ -177,3 +185,75 @@ def test_fish_warns_about_a_universal_profile(sandbox):
     assert "set -e -U AWS_PROFILE" in proc.stderr
     # -u clears the global only: the universal shows through again, untouched.
     assert steps[1].env["AWS_PROFILE"] == "universal-one"
+
+
+def _main(args: list[str], env: dict[str, str], *, tty: bool = False) -> tuple[int, str, str]:
+    """The core with a whole Environment of its own: variables, streams, terminal-ness."""
+    out, err = io.StringIO(), io.StringIO()
+    ctx = Environment(env, stdout=out, stderr=err, stdin_isatty=tty, stderr_isatty=tty)
+    code = asw.main(args, ctx)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_region_rule_messages(sandbox):
+    code, out, err = _main(["bash", "-r", "nowhere"], sandbox.env)
+    assert (code, out) == (2, "")
+    assert err == (
+        "asw: invalid region 'nowhere': not an AWS region name "
+        "(e.g. eu-west-1, us-gov-west-1 or cn-north-1)\n"
+    )
+    code, out, err = _main(["bash", "--cmd=sw", "static", "-r", "eu-west-1b"], sandbox.env)
+    assert (code, out) == (2, "")
+    zone = "that is an availability zone; its region is eu-west-1"
+    assert err == f"sw: invalid region 'eu-west-1b': {zone}\n"
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ("awsprofile.home.readonly", None),  # the full name
+        ("home.readonly", None),  # the short name the prompt shows
+        ("readonly", 'asw: using awsprofile.home.readonly (matched "readonly")\n'),  # suffix
+        ("HOME.READ", 'asw: using awsprofile.home.readonly (matched "HOME.READ")\n'),
+        ("hmro", 'asw: using awsprofile.home.readonly (matched "hmro")\n'),  # subsequence
+    ],
+)
+def test_a_guessed_name_is_named_on_stderr(sandbox, query, notice):
+    code, out, err = _main(["bash", "--no-login", query], sandbox.env)
+    assert code == 0
+    assert "\\builtin export AWS_PROFILE='awsprofile.home.readonly'" in out
+    assert err == (notice or "")
+
+
+def test_the_notice_escapes_what_it_echoes(sandbox):
+    sandbox.write_config("[profile evil\x1b]0;pwned\x07.x]\nregion = eu-west-1\n")
+    code, out, err = _main(["bash", "--no-login", "evil"], sandbox.env)
+    assert code == 0 and "AWS_PROFILE=" in out
+    assert err == 'asw: using evil\\x1b]0;pwned\\x07.x (matched "evil")\n'
+    assert "\x1b" not in err and "\x07" not in err
+
+
+def test_bad_picker_setting_is_a_usage_error(sandbox):
+    env = {**sandbox.env, "AWSSWITCH_PICKER": "bogus\x1b[2J"}
+    code, out, err = _main(["bash"], env, tty=True)  # a terminal: the picker would open
+    assert (code, out) == (2, "")
+    assert err == (
+        "asw: AWSSWITCH_PICKER='bogus\\x1b[2J' is not a picker: set it to fzf or builtin, "
+        "or unset it (auto: fzf when it is on PATH)\n"
+    )
+    # Off a terminal `asw` alone prints the active profile and never asks the picker.
+    code, out, err = _main(["bash"], {**env, "AWS_PROFILE": "static"})
+    assert (code, err) == (0, "")
+    assert out == get_shell("bash").echo("static") + "\n"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["a\nb", "\x1b[2J", "$(touch pwned)", "'; echo hi; '", "\udcff", "x" * 100_000, "-r"],
+)
+def test_hostile_names_fail_cleanly_with_nothing_on_stdout(sandbox, query):
+    code, out, err = _main(["bash", "--", query], sandbox.env)
+    assert (code, out) == (2, "")
+    assert err.startswith("asw: no profile matches '")
+    assert err.count("\n") == 1 and "\x1b" not in err and "\\\\" not in err
+    assert not (sandbox.home / "pwned").exists()

@@ -225,3 +225,38 @@ def test_refresh_token_state_does_not_block_no_login(sandbox, shell):
     write_token(sandbox, "awssso.home", expires_in=-60)
     steps, proc = run_steps(sandbox, shell, [["--no-login", "home.poweruser"]])
     assert steps[0].status == 0, proc.stderr
+
+
+def test_a_guessed_name_is_named_on_stderr_an_exact_one_is_not(sandbox, shell):
+    steps, proc = run_steps(
+        sandbox, shell, [["home.poweruser"], [HOME_RO], ["readonly"], ["wkpow"]]
+    )
+    assert [s.status for s in steps] == [0] * 4, proc.stderr
+    assert [s.env["AWS_PROFILE"] for s in steps] == [HOME_PU, HOME_RO, HOME_RO, WORK_PU]
+    assert proc.stderr == (
+        f'asw: using {HOME_RO} (matched "readonly")\nasw: using {WORK_PU} (matched "wkpow")\n'
+    )
+    assert proc.stdout == ""
+
+
+def test_region_rule_is_the_same_for_switch_and_region_only(sandbox, shell):
+    steps, proc = run_steps(
+        sandbox,
+        shell,
+        [
+            ["home.readonly", "-r", "nowhere"],
+            ["-r", "eu-west-1a"],
+            ["-r", "us-gov-west-1"],
+            ["home.poweruser", "-r", "cn-north-1"],
+        ],
+        env={"AWS_PROFILE": "static", "AWS_REGION": "eu-north-1"},
+    )
+    assert [s.status for s in steps] == [2, 2, 0, 0], proc.stderr
+    # Refused: nothing changed, and the message names the value and an example.
+    for step in steps[:2]:
+        assert aws_vars(step.env) == {"AWS_PROFILE": "static", "AWS_REGION": "eu-north-1"}
+    assert "asw: invalid region 'nowhere': not an AWS region name (e.g. eu-west-1" in proc.stderr
+    assert "'eu-west-1a': that is an availability zone; its region is eu-west-1" in proc.stderr
+    assert steps[2].env["AWS_REGION"] == steps[2].env["AWS_DEFAULT_REGION"] == "us-gov-west-1"
+    assert steps[3].env["AWS_PROFILE"] == HOME_PU
+    assert steps[3].env["AWS_REGION"] == "cn-north-1"
