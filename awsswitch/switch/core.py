@@ -65,7 +65,9 @@ usage: {cmd} NAME [-r REGION] [--no-login]   switch to a profile
        {cmd} -h | --help                     this help
 
 NAME is a full profile name, its short name (home.poweruser for
-awsprofile.home.poweruser), a unique dot-separated ending, or a unique fuzzy match.
+awsprofile.home.poweruser), a unique dot-separated ending, or a unique fuzzy match;
+for an ending or a fuzzy match, {cmd} says which profile it chose (on stderr).
+REGION is an AWS region name: eu-west-1, us-gov-west-1, cn-north-1, ...
 Exit status: 0 switched, 1 failed, 2 bad usage or unknown profile, 130 interrupted.
 The environment is left untouched unless the switch succeeds.
 """
