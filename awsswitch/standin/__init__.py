@@ -9,13 +9,32 @@ demo and the benchmarks. Standard library only.
         ...
         assert s.count("CreateToken", grantType="refresh_token") == 1
 
+Wire shapes follow botocore's service models `sso-oidc/2019-06-10` and `sso/2019-06-10`
+(rest-json); errors carry the header `x-amzn-ErrorType: <Code>` plus an OAuth body (`error`,
+`error_description`) for sso-oidc or a `message` body for the portal, which botocore maps to the
+modelled exceptions.
+
+Modules: `server` (StandIn: lifecycle and API), `settings` (the knobs), `model` (constants and
+value types), `oidc` / `devices` / `tokens` (sso-oidc), `portal` (sso), `faults` (errors,
+throttling, broken replies), `calls` (the record), `http_server` (the wire), `clidata`
+(AWS_DATA_PATH for the AWS CLI v2).
+
 Run standalone: `python -m awsswitch.standin --accounts 3 --roles 2 --auto-approve --print-env`.
 """
 
 from __future__ import annotations
 
 from awsswitch.standin.clidata import write_cli_data_path
-from awsswitch.standin.server import (
+from awsswitch.standin.faults import (
+    GARBAGE,
+    HANG,
+    HUGE_BODY,
+    HUGE_EXPIRES_IN,
+    HUGE_EXPIRES_IN_VALUE,
+    NO_ACCESS_TOKEN,
+    REPLY_FAULTS,
+)
+from awsswitch.standin.model import (
     AUTHORIZATION_CODE_GRANT,
     DEFAULT_ACCOUNTS,
     DEVICE_CODE_GRANT,
@@ -27,22 +46,31 @@ from awsswitch.standin.server import (
     Call,
     DeviceAuthorization,
     Grant,
-    StandIn,
     generate_accounts,
 )
+from awsswitch.standin.server import StandIn
+from awsswitch.standin.settings import Settings
 
 __all__ = [
     "AUTHORIZATION_CODE_GRANT",
     "DEFAULT_ACCOUNTS",
     "DEVICE_CODE_GRANT",
     "EXAMPLE_START_URL",
+    "GARBAGE",
+    "HANG",
+    "HUGE_BODY",
+    "HUGE_EXPIRES_IN",
+    "HUGE_EXPIRES_IN_VALUE",
+    "NO_ACCESS_TOKEN",
     "OIDC_OPERATIONS",
     "PORTAL_OPERATIONS",
     "REFRESH_TOKEN_GRANT",
+    "REPLY_FAULTS",
     "Account",
     "Call",
     "DeviceAuthorization",
     "Grant",
+    "Settings",
     "StandIn",
     "generate_accounts",
     "write_cli_data_path",

@@ -12,7 +12,9 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from awsswitch.standin.server import DEFAULT_ACCOUNTS, StandIn, generate_accounts
+from awsswitch.standin.faults import REPLY_FAULTS
+from awsswitch.standin.model import DEFAULT_ACCOUNTS, generate_accounts
+from awsswitch.standin.server import StandIn
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--throttle-rps", type=float, help="429 above this many portal calls/second")
     p.add_argument("--throttle-probability", type=float, default=0.0, help="429 with probability")
     p.add_argument("--seed", type=int, default=0, help="RNG seed for --throttle-probability")
+    p.add_argument(
+        "--refresh-fault",
+        choices=sorted(REPLY_FAULTS),
+        help="break every refresh_token CreateToken reply this way (see faults.py)",
+    )
+    p.add_argument(
+        "--hang-limit", type=float, default=30.0, help="longest a 'hang' fault holds, seconds"
+    )
     p.add_argument("--print-env", action="store_true", help="print KEY=VALUE environment lines")
     p.add_argument(
         "--cli-data-path", metavar="DIR", help="write the AWS CLI v2 AWS_DATA_PATH redirect to DIR"
@@ -70,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         throttle_rps=args.throttle_rps,
         throttle_probability=args.throttle_probability,
         seed=args.seed,
+        refresh_fault=args.refresh_fault,
+        hang_limit=args.hang_limit,
         verbose=args.verbose,
     )
     stop = threading.Event()

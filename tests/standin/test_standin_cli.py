@@ -113,9 +113,9 @@ def test_module_runs_until_sigterm(
     assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
 
 
-def test_module_sigint_and_plain_url(sandbox: Any) -> None:
+def test_module_sigint_plain_url_and_refresh_fault(sandbox: Any) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "awsswitch.standin"],
+        [sys.executable, "-m", "awsswitch.standin", "--refresh-fault", "garbage"],
         env=sandbox.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -127,6 +127,10 @@ def test_module_sigint_and_plain_url(sandbox: Any) -> None:
         assert line.startswith("URL=http://127.0.0.1:")
         with urllib.request.urlopen(f"{line[4:]}/device", timeout=10) as resp:
             assert resp.status == 200
+        # --refresh-fault: a refresh is answered with a body that is not JSON.
+        refresh = json.dumps({"clientId": "c", "grantType": "refresh_token"}).encode()
+        with urllib.request.urlopen(f"{line[4:]}/token", refresh, timeout=10) as resp:
+            assert resp.status == 200 and resp.read().startswith(b"<html>")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
     finally:

@@ -1,0 +1,232 @@
+"""HTTP plumbing: the threaded server, routing of the rest-json operations (as in the service
+models' `http.requestUri`), JSON and error replies, reply faults on the wire, and the two
+"browser" pages (device approval, PKCE authorize)."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+from awsswitch.standin import faults
+from awsswitch.standin.model import ApiError, Reply
+
+if TYPE_CHECKING:
+    from awsswitch.standin.server import StandIn
+
+# (method, path) -> operation name.
+ROUTES: dict[tuple[str, str], str] = {
+    ("POST", "/client/register"): "RegisterClient",
+    ("POST", "/device_authorization"): "StartDeviceAuthorization",
+    ("POST", "/token"): "CreateToken",
+    ("GET", "/assignment/accounts"): "ListAccounts",
+    ("GET", "/assignment/roles"): "ListAccountRoles",
+    ("GET", "/federation/credentials"): "GetRoleCredentials",
+    ("POST", "/logout"): "Logout",
+}
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # benchmarks open many connections at once
+
+    def __init__(self, address: tuple[str, int], standin: StandIn) -> None:
+        self.standin = standin
+        self.stopping = threading.Event()  # wakes requests held by the "hang" fault
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, Handler)
+
+    def track(self, sock: socket.socket, add: bool) -> None:
+        with self._open_lock:
+            (self._open.add if add else self._open.discard)(sock)
+
+    def close_connections(self) -> None:
+        """Wake handler threads blocked on idle keep-alive connections so they exit."""
+        self.stopping.set()
+        with self._open_lock:
+            socks = list(self._open)
+        for sock in socks:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients hanging up (killed CLI, pool teardown, a refused huge body) are normal here.
+        if self.standin.verbose:
+            super().handle_error(request, client_address)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
+    # Headers and body go out in two writes: without TCP_NODELAY, Nagle + delayed ACK add
+    # ~40 ms to every keep-alive response.
+    disable_nagle_algorithm = True
+    server_version = "awsswitch-standin"
+    timeout = 60
+    server: Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.standin.verbose:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_HEAD(self) -> None:
+        self._send(200, b"", "text/plain")
+
+    def _dispatch(self, method: str) -> None:
+        split = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            self._send_json(400, {"message": "Bad Content-Length"}, "InvalidRequestException")
+            return
+        raw = self.rfile.read(length) if length else b""
+        path = split.path.rstrip("/") or "/"
+        if path in ("/authorize", "/authorize/allow") and method == "GET":
+            self._authorize_page(path, query)
+            return
+        if path == "/device":
+            if method == "POST" and raw:
+                form = parse_qs(raw.decode("utf-8", "replace"))
+                query.update({k: v[-1] for k, v in form.items()})
+            self._device_page(query)
+            return
+        operation = ROUTES.get((method, path))
+        if operation is None:
+            body = {"message": f"No operation for {method} {path}"}
+            self._send_json(404, body, "UnknownOperationException")
+            return
+        try:
+            body = json.loads(raw) if raw else {}
+            if not isinstance(body, dict):
+                raise ValueError
+        except ValueError:
+            self._send_json(400, {"message": "Malformed JSON body"}, "InvalidRequestException")
+            return
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self._reply(self.server.standin.handle(operation, body, query, headers))
+
+    # ------------------------------------------------------------------ replies
+
+    def _reply(self, reply: Reply) -> None:
+        if reply.fault == faults.HANG:
+            faults.hold(self.connection, self.server.standin.hang_limit, self.server.stopping)
+            self.close_connection = True  # closed without a byte
+        elif reply.fault == faults.GARBAGE:
+            self._send(reply.status, faults.GARBAGE_BODY, "application/json")
+        elif reply.fault == faults.HUGE_BODY:
+            data = json.dumps(reply.payload or {}).encode()
+            length, chunks = faults.padded(data, self.server.standin.huge_body_bytes)
+            self._send(reply.status, chunks, "application/json", length=length)
+        else:
+            self._send_json(reply.status, reply.payload, reply.error)
+
+    def _send_json(self, status: int, payload: dict[str, Any] | None, error: str | None) -> None:
+        data = json.dumps(payload).encode() if payload else b""
+        extra = {"x-amzn-ErrorType": error} if error else {}
+        self._send(status, data, "application/json", extra)
+
+    def _send(
+        self,
+        status: int,
+        data: bytes | Iterable[bytes],
+        ctype: str,
+        extra: Mapping[str, str] | None = None,
+        length: int | None = None,
+    ) -> None:
+        chunks = [data] if isinstance(data, bytes) else data
+        if length is None:
+            length = len(data) if isinstance(data, bytes) else 0
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(length))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        try:
+            for chunk in chunks:
+                self.wfile.write(chunk)
+        except OSError:  # the client gave up on a long body: drop the connection
+            self.close_connection = True
+
+    # ------------------------------------------------------------------ pages
+
+    def _device_page(self, query: dict[str, str]) -> None:
+        """The "browser" side of the device flow: visiting `/device?user_code=X` approves X
+        (`&action=deny` denies); `/device` alone lists pending codes with approve buttons."""
+        standin = self.server.standin
+        code = query.get("user_code", "").strip()
+        if code:
+            deny = query.get("action") == "deny"
+            decide: Callable[[str], list[str]] = standin.deny if deny else standin.approve
+            try:
+                decide(code)
+            except LookupError:
+                self._html(404, f"<p>No pending request with code <b>{html.escape(code)}</b>.</p>")
+                return
+            verb = "denied" if deny else "approved"
+            self._html(
+                200, f"<p>Request <b>{html.escape(code)}</b> {verb}. You can close this window.</p>"
+            )
+            return
+        items = "".join(
+            f'<li><form method="post"><input type="hidden" name="user_code" value="{code}">'
+            f"<code>{code}</code> <button>Approve</button></form></li>"
+            for code in (html.escape(d.user_code) for d in standin.pending())
+        )
+        self._html(200, f"<p>Pending requests:</p><ul>{items or '<li>none</li>'}</ul>")
+
+    def _authorize_page(self, path: str, query: dict[str, str]) -> None:
+        """PKCE: `/authorize` redirects to the client's loopback callback at once when
+        auto-approval is on, else shows an "Allow" link to `/authorize/allow?request=ID`."""
+        standin = self.server.standin
+        try:
+            if path == "/authorize/allow":
+                location = standin.oidc.allow(query.get("request", ""))
+            else:
+                kind, value = standin.oidc.authorize(query)
+                if kind == "page":
+                    link = html.escape(f"/authorize/allow?request={value}")
+                    self._html(200, f'<p>Allow access? <a id="allow" href="{link}">Allow</a></p>')
+                    return
+                location = value or ""
+        except (ApiError, LookupError) as exc:
+            self._html(400, f"<p>Invalid request: {html.escape(str(exc))}</p>")
+            return
+        self._send(302, b"", "text/plain", {"Location": location})
+
+    def _html(self, status: int, body: str) -> None:
+        page = (
+            "<!doctype html><html><head><meta charset='utf-8'><title>Identity Center stand-in"
+            f"</title></head><body><h1>Identity Center stand-in</h1>{body}</body></html>"
+        )
+        self._send(status, page.encode(), "text/html; charset=utf-8")

@@ -1,0 +1,212 @@
+"""The `sso-oidc` API: RegisterClient, StartDeviceAuthorization and CreateToken with its three
+grants (device code, refresh token, PKCE authorization code), plus the browser side of the PKCE
+flow (`/authorize`, what AWS CLI >= 2.22 opens)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlencode, urlsplit
+
+from awsswitch.standin.devices import DeviceFlow
+from awsswitch.standin.model import (
+    AUTHORIZATION_CODE_GRANT,
+    DEVICE_CODE_GRANT,
+    REFRESH_TOKEN_GRANT,
+    ApiError,
+    new_token,
+)
+from awsswitch.standin.settings import Settings
+from awsswitch.standin.tokens import Tokens
+
+
+@dataclass
+class Client:
+    client_id: str
+    client_secret: str
+    name: str
+    scopes: tuple[str, ...]
+    expires_at: int
+    grant_types: tuple[str, ...] = ()
+
+
+@dataclass
+class _AuthCode:
+    """One `/authorize` visit of the PKCE flow."""
+
+    request_id: str
+    client_id: str
+    redirect_uri: str
+    state: str
+    challenge: str
+    code: str | None = None  # set once the user allowed access
+    used: bool = False
+    expires_at: float = 0.0
+
+
+def _pkce_challenge(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+class Oidc:
+    """Client registrations and authorization codes; tokens live in `Tokens`, device codes in
+    `DeviceFlow`. `operations` maps each API operation to the method answering it."""
+
+    operations: ClassVar[dict[str, str]] = {
+        "RegisterClient": "register_client",
+        "StartDeviceAuthorization": "start_device_authorization",
+        "CreateToken": "create_token",
+    }
+
+    def __init__(
+        self,
+        settings: Settings,
+        lock: threading.RLock,
+        clock: Callable[[], float],
+        tokens: Tokens,
+        devices: DeviceFlow,
+    ) -> None:
+        self.settings = settings
+        self._lock = lock
+        self._clock = clock
+        self.tokens = tokens
+        self.devices = devices
+        self.clients: dict[str, Client] = {}
+        self.auth_codes: dict[str, _AuthCode] = {}  # by request id
+
+    # ------------------------------------------------------------------ clients
+
+    def new_client(self, name: str, scopes: tuple[str, ...], expires_at: int) -> Client:
+        client = Client(
+            new_token("standin-client-", 16),
+            new_token("standin-secret-", 32),
+            name,
+            scopes,
+            expires_at,
+        )
+        with self._lock:
+            self.clients[client.client_id] = client
+        return client
+
+    def _client(self, params: dict[str, Any], now: float) -> Client:
+        client = self.clients.get(params.get("clientId", ""))
+        if client is None or client.client_secret != params.get("clientSecret"):
+            raise ApiError("InvalidClientException", "Invalid client credentials")
+        if client.expires_at <= now:
+            raise ApiError("InvalidClientException", "Client registration has expired")
+        return client
+
+    # ------------------------------------------------------------------ operations
+
+    def register_client(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("clientName") or not params.get("clientType"):
+            raise ApiError("InvalidRequestException", "clientName and clientType are required")
+        if params["clientType"] != "public":
+            raise ApiError("InvalidClientMetadataException", "Only public clients are supported")
+        now = self._clock()
+        client = self.new_client(
+            params["clientName"],
+            tuple(params.get("scopes") or ()),
+            int(now) + self.settings.registration_ttl,
+        )
+        client.grant_types = tuple(params.get("grantTypes") or ())
+        return {
+            "clientId": client.client_id,
+            "clientSecret": client.client_secret,
+            "clientIdIssuedAt": int(now),
+            "clientSecretExpiresAt": client.expires_at,
+        }
+
+    def start_device_authorization(self, params: dict[str, Any]) -> dict[str, Any]:
+        now = self._clock()
+        with self._lock:
+            client = self._client(params, now)
+            if not params.get("startUrl"):
+                raise ApiError("InvalidRequestException", "startUrl is required")
+            return self.devices.start(client.client_id, params["startUrl"], now)
+
+    def create_token(self, params: dict[str, Any]) -> dict[str, Any]:
+        grant = params.get("grantType")
+        now = self._clock()
+        with self._lock:
+            client = self._client(params, now)
+            if grant == DEVICE_CODE_GRANT:
+                self.devices.poll(client.client_id, params.get("deviceCode", ""), now)
+                session = self.tokens.new_session()
+            elif grant == REFRESH_TOKEN_GRANT:
+                session = self.tokens.redeem(params.get("refreshToken", ""), client.client_id)
+            elif grant == AUTHORIZATION_CODE_GRANT:
+                self._redeem_code(client, params, now)
+                session = self.tokens.new_session()
+            else:
+                raise ApiError("UnsupportedGrantTypeException", f"Unsupported grant type: {grant}")
+            return self.tokens.issue(session, client.client_id, now)
+
+    # ------------------------------------------------------------------ PKCE
+
+    def _redeem_code(self, client: Client, params: dict[str, Any], now: float) -> None:
+        if AUTHORIZATION_CODE_GRANT not in client.grant_types:
+            raise ApiError("UnauthorizedClientException", "Client is not registered for this grant")
+        request = next(
+            (a for a in self.auth_codes.values() if a.code and a.code == params.get("code")),
+            None,
+        )
+        verifier = str(params.get("codeVerifier") or "")
+        if (
+            request is None
+            or request.used
+            or request.client_id != client.client_id
+            or request.redirect_uri != params.get("redirectUri")
+            or request.expires_at <= now
+            or _pkce_challenge(verifier) != request.challenge
+        ):
+            raise ApiError("InvalidGrantException", "Invalid authorization code provided")
+        request.used = True
+
+    def authorize(self, query: Mapping[str, str]) -> tuple[str, str | None]:
+        """The browser side of the PKCE flow (`GET /authorize?...`). Returns ("redirect",
+        location) when access is granted at once (auto-approval on), or ("page", request id)
+        when the user must click "Allow" (`allow(request id)`)."""
+        with self._lock:
+            client = self.clients.get(query.get("client_id", ""))
+        redirect = query.get("redirect_uri", "")
+        host = urlsplit(redirect).hostname
+        if (
+            client is None
+            or query.get("response_type") != "code"
+            or query.get("code_challenge_method") != "S256"
+            or not query.get("code_challenge")
+            or host not in ("127.0.0.1", "localhost", "::1")
+        ):
+            raise ApiError("InvalidRequestException", "Invalid authorization request")
+        request = _AuthCode(
+            request_id=uuid.uuid4().hex,
+            client_id=client.client_id,
+            redirect_uri=redirect,
+            state=query.get("state", ""),
+            challenge=query["code_challenge"],
+        )
+        with self._lock:
+            self.auth_codes[request.request_id] = request
+        if self.settings.auto_approve_after is None:
+            return "page", request.request_id
+        return "redirect", self.allow(request.request_id)
+
+    def allow(self, request_id: str) -> str:
+        """Grant a pending `/authorize` request; returns the callback URL (with code and state)
+        the browser is redirected to. `LookupError` for an unknown request."""
+        with self._lock:
+            request = self.auth_codes.get(request_id)
+            if request is None or request.code is not None:
+                raise LookupError(f"no pending authorization request {request_id}")
+            request.code = new_token("standin-code-", 24)
+            request.expires_at = self._clock() + 300
+        sep = "&" if "?" in request.redirect_uri else "?"
+        query = urlencode({"code": request.code, "state": request.state})
+        return f"{request.redirect_uri}{sep}{query}"

@@ -1,0 +1,102 @@
+"""The `sso` (portal) API: ListAccounts, ListAccountRoles, GetRoleCredentials and Logout,
+paginated and authorised by the access tokens sso-oidc issued."""
+
+from __future__ import annotations
+
+import string
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from awsswitch.standin.model import Account, ApiError, access_key_id, new_token, random_chars
+from awsswitch.standin.settings import Settings
+from awsswitch.standin.tokens import Tokens
+
+
+class Portal:
+    """Answers the portal's operations from `settings.accounts`. `operations` maps each API
+    operation to the method answering it."""
+
+    operations: ClassVar[dict[str, str]] = {
+        "ListAccounts": "list_accounts",
+        "ListAccountRoles": "list_account_roles",
+        "GetRoleCredentials": "get_role_credentials",
+        "Logout": "logout",
+    }
+
+    def __init__(
+        self, settings: Settings, lock: threading.RLock, clock: Callable[[], float], tokens: Tokens
+    ) -> None:
+        self.settings = settings
+        self._lock = lock
+        self._clock = clock
+        self.tokens = tokens
+
+    def _authorise(self, params: dict[str, Any]) -> None:
+        with self._lock:
+            self.tokens.require(params.get("accessToken"), self._clock())
+
+    def _account(self, account_id: str | None) -> Account:
+        for account in self.settings.accounts:
+            if account.account_id == account_id:
+                return account
+        raise ApiError("ForbiddenException", "No access")
+
+    def _page(
+        self, items: list[dict[str, Any]], params: dict[str, Any], kind: str
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of `items`; `nextToken` is `<kind>:<offset>`, so a token from another
+        listing is rejected as the real portal would."""
+        start = 0
+        token = params.get("nextToken")
+        if token:
+            prefix, _, offset = str(token).rpartition(":")
+            if prefix != kind or not offset.isdigit():
+                raise ApiError("InvalidRequestException", "Invalid nextToken")
+            start = int(offset)
+        try:
+            size = int(params.get("maxResults") or self.settings.page_size)
+        except ValueError:
+            raise ApiError("InvalidRequestException", "Invalid maxResults") from None
+        end = start + max(1, min(size, 100))
+        return items[start:end], (f"{kind}:{end}" if end < len(items) else None)
+
+    def list_accounts(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._authorise(params)
+        infos = [a.as_account_info() for a in self.settings.accounts]
+        page, token = self._page(infos, params, "accounts")
+        result: dict[str, Any] = {"accountList": page}
+        if token:
+            result["nextToken"] = token
+        return result
+
+    def list_account_roles(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._authorise(params)
+        account = self._account(params.get("accountId"))
+        roles = [{"roleName": r, "accountId": account.account_id} for r in account.roles]
+        page, token = self._page(roles, params, f"roles-{account.account_id}")
+        result: dict[str, Any] = {"roleList": page}
+        if token:
+            result["nextToken"] = token
+        return result
+
+    def get_role_credentials(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._authorise(params)
+        account = self._account(params.get("accountId"))
+        if params.get("roleName") not in account.roles:
+            raise ApiError("ForbiddenException", "No access")
+        expiration = int((self._clock() + self.settings.credentials_ttl) * 1000)
+        return {
+            "roleCredentials": {
+                "accessKeyId": access_key_id(),
+                "secretAccessKey": random_chars(string.ascii_letters + string.digits, 40),
+                "sessionToken": new_token("standin-session-", 96),
+                "expiration": expiration,
+            }
+        }
+
+    def logout(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self.tokens.require(params.get("accessToken"), self._clock())
+            self.tokens.end_session(params["accessToken"])
+        return {}
