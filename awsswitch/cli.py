@@ -20,7 +20,7 @@ app = typer.Typer(
         "Switch AWS profiles in bash, zsh and fish, SSO-aware.\n\n"
         'Add `eval "$(awsswitch init zsh)"` to ~/.zshrc (or bash/fish), then type `asw NAME`.'
     ),
-    no_args_is_help=True,
+    no_args_is_help=False,  # run() prints the help itself, the same with every click
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 configure_app = typer.Typer(
     help="Create or update [sso-session] and [profile] sections in ~/.aws/config.",
-    no_args_is_help=True,
+    no_args_is_help=False,  # run() prints the help itself, the same with every click
     rich_markup_mode=None,
 )
 app.add_typer(configure_app, name="configure")
@@ -310,7 +310,7 @@ def run(args: list[str]) -> int:
     except Exception as exc:
         if not isinstance(exc, _click_exception()):
             raise
-        _show_click_error(exc)
+        _show_click_error(exc, _command_path(command, args))
         return int(getattr(exc, "exit_code", EXIT_USAGE))
     return result if isinstance(result, int) else 0
 
@@ -342,6 +342,18 @@ def _guard_callbacks(command: Any) -> None:
     command.callback = guarded
 
 
+def _command_path(command: Any, args: list[str]) -> str:
+    """`awsswitch configure profile`: the (sub)command `args` name, for the help hint."""
+    words = ["awsswitch"]
+    node = command
+    for arg in args:
+        node = (getattr(node, "commands", None) or {}).get(arg)
+        if node is None:
+            break
+        words.append(arg)
+    return " ".join(words)
+
+
 def _bare_group(command: Any, args: list[str]) -> Any:
     """The group `args` name with nothing after it (`[]`, `["configure"]`), else None."""
     node = command
@@ -361,13 +373,13 @@ def _click_exception() -> type[BaseException]:
     return typer.BadParameter
 
 
-def _show_click_error(exc: BaseException) -> None:
+def _show_click_error(exc: BaseException, path: str) -> None:
     """`awsswitch: No such option: --bogus` and `Try 'awsswitch sync --help'.`, on stderr."""
     if type(exc).__name__ == "NoArgsIsHelpError":  # its message is the whole help text
         print(exc.format_message(), file=sys.stderr)  # type: ignore[attr-defined]
         return
     message = " ".join(display(exc.format_message()).split())  # type: ignore[attr-defined]
     print(f"awsswitch: {message}", file=sys.stderr)
-    ctx = getattr(exc, "ctx", None)
-    if ctx is not None:
-        print(f"Try '{ctx.command_path} --help'.", file=sys.stderr)
+    if any(cls.__name__ == "UsageError" for cls in type(exc).__mro__):
+        ctx = getattr(exc, "ctx", None)  # unset for some parser errors (a missing value)
+        print(f"Try '{getattr(ctx, 'command_path', None) or path} --help'.", file=sys.stderr)
