@@ -330,7 +330,7 @@ ENVIRONMENT = [
     ),
     item(
         "`AWSSWITCH_CACHE_DIR`",
-        "awsswitch's cache folder (profile index, completion names file, locks). Default: "
+        "awsswitch's cache folder (profile index, completion names file). Default: "
         "*$XDG_CACHE_HOME/awsswitch*, that is *~/.cache/awsswitch*.",
     ),
     item(
@@ -393,8 +393,8 @@ FILES = [
     ),
     item(
         "*~/.cache/awsswitch/*",
-        "awsswitch's own cache: `index-*.marshal` (the parsed profile index), `names` (the "
-        "names TAB completion reads), `locks/`. Safe to delete while no awsswitch runs.",
+        "awsswitch's own cache: `index-*.marshal` (the parsed profile index) and `names` (the "
+        "names TAB completion reads). Safe to delete at any time.",
     ),
     item(
         "`share/bash-completion/completions/awsswitch`, `share/zsh/site-functions/_awsswitch`, "
