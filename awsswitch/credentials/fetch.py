@@ -1,0 +1,122 @@
+"""The network calls behind a cache miss: portal GetRoleCredentials and STS AssumeRole (boto3,
+imported only here, only when a cached set of credentials is missing or expiring).
+
+Results come back in the shapes botocore's fetchers cache (`SSOCredentialFetcher`,
+`AssumeRoleCredentialFetcher`), so `cache.store` writes what the AWS CLI v2 would write.
+Bounded: 10 s to connect, 30 s to read, 3 attempts (as `sso.clients`). Messages name the
+role and account, never a token or key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from awsswitch.context import display
+from awsswitch.credentials import Credentials
+from awsswitch.errors import AwsswitchError
+from awsswitch.sso import clients
+
+_UTC_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # SSOCredentialFetcher._UTC_DATE_FORMAT
+
+
+def _why(exc: BaseException, secrets: tuple[object, ...] = ()) -> str:
+    """One printable line for a failure, without `secrets` (a server may echo a request). A
+    parameter validation error quotes the values it was given: name only the fact."""
+    if type(exc).__name__ == "ParamValidationError":
+        return "the request parameters are invalid (check the profile's settings)"
+    text = clients.describe(exc)
+    for secret in secrets:
+        if isinstance(secret, str) and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    lines = text.splitlines() or [type(exc).__name__]
+    return display(lines[0])[:300]
+
+
+class SessionEnded(AwsswitchError):
+    """The portal refused the SSO access token (UnauthorizedException): signed out elsewhere,
+    or the session was revoked."""
+
+
+def sso_role(
+    *, region: str, account_id: str, role_name: str, access_token: str, env: Mapping[str, str]
+) -> dict[str, Any]:
+    """GetRoleCredentials, as the cache entry `SSOCredentialFetcher` writes."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    what = f"role {display(role_name)} in account {display(account_id)}"
+    try:
+        client = clients.client("sso", region, env)
+        response = client.get_role_credentials(
+            roleName=role_name, accountId=account_id, accessToken=access_token
+        )
+        role = response["roleCredentials"]
+        expiration = datetime.fromtimestamp(role["expiration"] / 1000.0, timezone.utc)
+        return {
+            "ProviderType": "sso",
+            "Credentials": {
+                "AccessKeyId": role["accessKeyId"],
+                "SecretAccessKey": role["secretAccessKey"],
+                "SessionToken": role["sessionToken"],
+                "Expiration": expiration.strftime(_UTC_DATE_FORMAT),
+                "AccountId": account_id,
+            },
+        }
+    except ClientError as exc:
+        if clients.error_code(exc) == "UnauthorizedException":
+            raise SessionEnded(
+                f"the SSO portal refused the session's token for {what} (signed out or revoked)"
+            ) from None
+        raise AwsswitchError(
+            f"cannot get credentials for {what}: {_why(exc, (access_token,))}"
+        ) from None
+    except (BotoCoreError, ValueError, KeyError, TypeError, OverflowError) as exc:
+        raise AwsswitchError(
+            f"cannot get credentials for {what}: {_why(exc, (access_token,))}"
+        ) from None
+
+
+def _sts_endpoint(env: Mapping[str, str]) -> str | None:
+    # botocore's service-specific endpoint variable, read from the mapping we were given.
+    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return None
+    return env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL") or None
+
+
+def assume_role(
+    source: Credentials, args: Mapping[str, Any], *, region: str | None, env: Mapping[str, str]
+) -> dict[str, Any]:
+    """STS AssumeRole with `source`'s keys: the response as botocore caches it (with
+    `Credentials.AccountId` taken from the assumed role's ARN, as botocore adds it)."""
+    import botocore.session
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    what = f"role {display(str(args.get('RoleArn')))}"
+    secrets = (source.secret_key, source.token, args.get("TokenCode"))
+    try:
+        session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+        config = Config(
+            connect_timeout=10, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+        )
+        client = session.create_client(
+            "sts",
+            region_name=region or "us-east-1",
+            endpoint_url=_sts_endpoint(env),
+            aws_access_key_id=source.access_key,
+            aws_secret_access_key=source.secret_key,
+            aws_session_token=source.token,
+            config=config,
+        )
+        response = client.assume_role(**args)
+        response["Credentials"]["Expiration"]  # a response without it is unusable: KeyError
+    except ClientError as exc:
+        raise AwsswitchError(f"cannot assume {what}: {_why(exc, secrets)}") from None
+    except (BotoCoreError, ValueError, KeyError, TypeError) as exc:
+        raise AwsswitchError(f"cannot assume {what}: {_why(exc, secrets)}") from None
+    arn = response.get("AssumedRoleUser", {}).get("Arn")
+    parts = arn.split(":", 5) if isinstance(arn, str) else []
+    if len(parts) == 6 and parts[0] == "arn" and parts[4]:
+        response["Credentials"]["AccountId"] = parts[4]
+    return response
