@@ -6,17 +6,19 @@ The one home for these concepts; everything else calls in here:
 - `read_bytes(path, limit)`: opens only a regular file (a FIFO, device or directory is
   refused without blocking), reads at most `limit` bytes, raises `FileFault` (one line
   naming the file and what to do) for anything but a missing file (FileNotFoundError).
+  The null device reads as an empty file (`AWS_SHARED_CREDENTIALS_FILE=/dev/null`).
 - `atomic_write(path, data)`: temporary file in the same folder, fsync, keep the old mode
   (0600 for a new file, whatever the umask), rename over the target through symlinks,
-  fsync the folder. Refuses a file the user may not write (the AWS CLI refuses it too)
-  instead of silently replacing it through the rename.
+  fsync the folder. Refuses a file the user may not write (read-only mode, immutable,
+  read-only file system) instead of silently replacing it through the rename.
 - `lock(path)`: an exclusive `flock` on the folder that holds `resolve(path)`, so every
   writer of a file agrees on the lock whatever its environment (cache folders, XDG
   variables) says; re-entrant within a process; bounded: 30 s off a terminal, then a clear
   failure; on a terminal it says what it waits for and Ctrl-C stops it.
 - `private_dir`, `write_private`, `read_private`: awsswitch's own caches: folders 0700,
-  files 0600 whatever the umask, and a cache file owned by someone else or writable by
-  others is ignored (it is loaded with marshal: never trust a forgeable one).
+  files 0600 whatever the umask; a cache file owned by someone else or writable by others
+  is ignored (it is loaded with marshal: never trust a forgeable one) and replaced on the
+  next write; a cache folder owned by someone else is not written to.
 
 Caveat: a rename replaces the directory entry, so a file with several hard links is unlinked
 from the others (symlinks are fine; they are followed).
@@ -125,6 +127,8 @@ def read_bytes(path: str, limit: int) -> bytes:
     try:
         st = os.fstat(fd)
         if not is_regular(st.st_mode):
+            if _is_null_device(st):
+                return b""
             raise FileFault(f"cannot read {path}: it is {_kind(st.st_mode)}, not a file", path)
         if st.st_size > limit:
             raise FileFault(f"cannot read {path}: larger than {_size(limit)}", path)
@@ -143,6 +147,17 @@ def read_bytes(path: str, limit: int) -> bytes:
         raise fault(exc, path, "read") from None
     finally:
         os.close(fd)
+
+
+def _is_null_device(st: os.stat_result) -> bool:
+    # `AWS_SHARED_CREDENTIALS_FILE=/dev/null` is the usual way to say "no such file"
+    # (botocore sees none): it reads as empty rather than as a refused device.
+    if (st.st_mode & _S_IFMT) != 0o020000:
+        return False
+    try:
+        return os.stat(os.devnull).st_rdev == st.st_rdev
+    except OSError:
+        return False
 
 
 def _size(limit: int) -> str:
@@ -176,29 +191,55 @@ def atomic_write(path: str, data: bytes, *, new_mode: int = 0o600, mode: int | N
     """Replace `resolve(path)` with `data` atomically; return the path written.
 
     Keeps an existing file's mode (and owner when permitted); a new file gets `new_mode`;
-    `mode` forces one. Raises FileFault (nothing changed) on any failure.
+    `mode` forces one. Raises FileFault (nothing changed) on any failure, and refuses a file
+    the user may not write (read-only mode, immutable, read-only file system).
     """
     target = resolve(path)
-    folder = os.path.dirname(target)
+    st = _existing(target)
+    if st is not None and not os.access(target, os.W_OK):
+        raise _not_writable(target)
+    final_mode = mode if mode is not None else (st.st_mode & 0o7777 if st else new_mode)
+    owner = (st.st_uid, st.st_gid) if st is not None else None
+    _replace(target, data, final_mode, owner)
+    return target
+
+
+def _existing(target: str) -> os.stat_result | None:
+    """The stat of the regular file `target` (None when missing), its folder created."""
     try:
-        make_dirs(folder)
-        try:
-            st: os.stat_result | None = os.stat(target)
-        except FileNotFoundError:
-            st = None
+        make_dirs(os.path.dirname(target))
+        st = os.stat(target)
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         raise fault(exc, target, "write") from None
-    if st is not None:
-        if not is_regular(st.st_mode):
-            raise FileFault(f"cannot write {target}: it is {_kind(st.st_mode)}, not a file", target)
-        if not os.access(target, os.W_OK):
-            raise FileFault(
-                f"{target} is read-only (no write permission), so awsswitch will not replace "
-                f"it: make it writable (chmod u+w {target}) or edit it by hand; nothing was "
-                "changed",
-                target,
-            )
-    final_mode = mode if mode is not None else (st.st_mode & 0o7777 if st else new_mode)
+    if not is_regular(st.st_mode):
+        raise FileFault(f"cannot write {target}: it is {_kind(st.st_mode)}, not a file", target)
+    return st
+
+
+def _not_writable(target: str) -> FileFault:
+    """Why `target` may not be written: the open for writing that os.access predicts will
+    fail gives the reason (EROFS, EPERM for an immutable file) without touching the file."""
+    import errno
+
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        os.close(os.open(target, flags | getattr(os, "O_CLOEXEC", 0)))
+    except OSError as exc:
+        if exc.errno != errno.EACCES:
+            return fault(exc, target, "write")
+    return FileFault(
+        f"{target} is read-only (no write permission), so awsswitch will not replace it: "
+        f"make it writable (chmod u+w {target}) or edit it by hand; nothing was changed",
+        target,
+    )
+
+
+def _replace(target: str, data: bytes, mode: int, owner: tuple[int, int] | None) -> None:
+    """Temporary file beside `target` (mode `mode`, `owner` kept when permitted), fsync,
+    rename over `target`, fsync the folder; FileFault and no temporary file on failure."""
+    folder = os.path.dirname(target)
     tmp = _tmp_name(target)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
@@ -206,11 +247,11 @@ def atomic_write(path: str, data: bytes, *, new_mode: int = 0o600, mode: int | N
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fchmod(fd, final_mode)
-            if st is not None and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            os.fchmod(fd, mode)
+            if owner is not None and owner != (os.getuid(), os.getgid()):
                 # e.g. root editing a user's file: keep the owner (needs the privilege).
                 try:  # noqa: SIM105 - contextlib costs an import on the switch path
-                    os.fchown(fd, st.st_uid, st.st_gid)
+                    os.fchown(fd, *owner)
                 except OSError:
                     pass
             os.fsync(fd)
@@ -224,7 +265,6 @@ def atomic_write(path: str, data: bytes, *, new_mode: int = 0o600, mode: int | N
         _unlink(tmp)
         raise
     _fsync_dir(folder)
-    return target
 
 
 def _unlink(path: str) -> None:
@@ -252,33 +292,44 @@ def _fsync_dir(directory: str) -> None:
 
 
 def private_dir(folder: str) -> None:
-    """Create awsswitch's own folder (0700 whatever the umask); raises OSError."""
+    """Create awsswitch's own folder (0700 whatever the umask); raises OSError, also when it
+    exists but belongs to someone else or stays writable by others (they could swap files)."""
     make_dirs(folder, 0o700)
+    st = os.stat(folder)
+    if st.st_uid != os.getuid():
+        raise PermissionError(f"{folder} belongs to another user")
+    if st.st_mode & 0o022:  # e.g. made by an older version under umask 000
+        os.chmod(folder, st.st_mode & 0o7755)
 
 
 def write_private(path: str, data: bytes) -> bool:
-    """Write one of awsswitch's caches (0600 in a 0700 folder). Never raises: a cache that
-    cannot be written only costs speed. True when written."""
+    """Write one of awsswitch's caches (0600, owned by this user, in a 0700 folder) over
+    whatever is there, a forged file included. Never raises: a cache that cannot be written
+    only costs speed. True when written."""
+    target = os.path.abspath(path)  # a symlink planted here is replaced, not followed
     try:
-        private_dir(os.path.dirname(path))
-        atomic_write(path, data, mode=0o600)
+        private_dir(os.path.dirname(target))
+        _replace(target, data, 0o600, None)
     except (OSError, AwsswitchError):
         return False
     return True
 
 
-def read_private(path: str, limit: int = CACHE_LIMIT) -> bytes | None:
+def read_private(path: str, limit: int = CACHE_LIMIT, *, head: int | None = None) -> bytes | None:
     """One of awsswitch's caches, or None when it is missing, unreadable, not a regular file,
-    too large, not owned by this user, or writable by others (it could be forged)."""
+    too large, not owned by this user, or writable by others (it could be forged).
+    `head`: only the first `head` bytes are wanted (whatever the size of the file)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     try:
         st = os.fstat(fd)
         if not is_regular(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
             return None
+        if head is not None:
+            return os.read(fd, head)
         if st.st_size > limit:
             return None
         data = os.read(fd, st.st_size + 1)

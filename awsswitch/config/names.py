@@ -17,14 +17,16 @@ with one `awk`. Format, one item per line:
 
 The header lets the shell check, without a process, that the file was written for the
 same files it would read; names with a line break are left out (they cannot be typed at a
-prompt anyway).
+prompt anyway). The file is written by `files.write_private` (0600 in a 0700 folder,
+whatever the umask); one owned by someone else or writable by others is not trusted, here
+or by the shell, and is replaced by the next write.
 """
 
 from __future__ import annotations
 
 import os
 
-from awsswitch import paths
+from awsswitch import files, paths
 
 # `typing` and `collections.abc` cost ~7 ms at every `asw` and `init` (they pull in `re`):
 # the annotations are strings, so the names they need are imported for type checkers only.
@@ -79,10 +81,12 @@ def is_fresh(env: Mapping[str, str], st: Stamp | None = None) -> bool:
     path = names_file(env)
     try:
         mtime = os.stat(path).st_mtime_ns
-        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
-            head = fh.read(16384).split("\n")[:6]
     except OSError:
         return False
+    data = files.read_private(path, head=16384)  # None when it could be forged
+    if data is None:
+        return False
+    head = data.decode("utf-8", "surrogateescape").split("\n")[:6]
     if head != _header(env, st):
         return False
     return all(m < mtime for m in st[2:] if m >= 0)
@@ -102,10 +106,6 @@ def render(index: ProfileIndex, env: Mapping[str, str], st: Stamp) -> str | None
     return "\n".join(header + sorted(set(body))) + "\n"
 
 
-def _private(path: str, flags: int) -> int:
-    return os.open(path, flags, 0o600)
-
-
 def update(index: ProfileIndex, env: Mapping[str, str], before: Stamp) -> bool:
     """Write the names file for `index`, parsed from files that looked like `before`.
 
@@ -120,13 +120,18 @@ def update(index: ProfileIndex, env: Mapping[str, str], before: Stamp) -> bool:
         if text is None:
             return False
         path = names_file(env)
-        folder = os.path.dirname(path)
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb", opener=_private) as fh:
-            fh.write(text.encode("utf-8", "surrogateescape"))
-        os.replace(tmp, path)
-        return True
+        if not files.write_private(path, text.encode("utf-8", "surrogateescape")):
+            return False
+        written = os.stat(path)
+        if stamp(env) == before:
+            return True
+        # Another process wrote the config files between our check and our rename: our file
+        # is newer than theirs, so the shell would take these old names as fresh. Remove it
+        # (unless a newer writer replaced it already); completion then parses the files.
+        current = os.stat(path)
+        if (current.st_dev, current.st_ino) == (written.st_dev, written.st_ino):
+            os.unlink(path)
+        return False
     except OSError:
         return False
 
@@ -136,14 +141,24 @@ def refresh(env: Mapping[str, str]) -> bool:
 
     For `init` and for commands that change the config files. Never raises.
     """
+    from awsswitch.config.profiles import load_index
     from awsswitch.errors import AwsswitchError
 
+    written = False
     try:
-        before = stamp(env)
-        if is_fresh(env, before):
-            return False
-        from awsswitch.config.profiles import load_index
+        for attempt in range(2):
+            before = stamp(env)
+            if is_fresh(env, before):
+                return written
+            written = update(load_index(env), env, before) or written
+            if not written or attempt or is_fresh(env, before):
+                return written
+            # Written within the file system's timestamp tick of a config file written just
+            # before (a command's own write): equal times read as stale, rightly, since a
+            # second write in that tick would not show. Once the tick is over, again.
+            import time
 
-        return update(load_index(env), env, before)
+            time.sleep(0.01)
     except (AwsswitchError, OSError, UnicodeError):
-        return False
+        pass
+    return written

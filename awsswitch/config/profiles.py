@@ -13,10 +13,12 @@ The index cache: parsing 10,000 profiles costs tens of milliseconds, on every `a
 stores the built index as `marshal`led plain lists (one per `Profile` field, which marshal writes
 and reads faster than a tuple per profile) in `paths.cache_dir(env)`, keyed on the
 awsswitch version, the field layout, both file paths and each file's identity
-(dev, inode, size, mtime_ns, ctime_ns). Any mismatch, or a corrupt cache, means a fresh parse; the
-cache is then rewritten atomically (temporary file + rename). A file modified less than
-`RACY_SECONDS` ago is not cached at all: a second in-place write within the same timestamp tick
-could keep inode, size and both times (git's "racy index" problem).
+(dev, inode, size, mtime_ns, ctime_ns: `files.identity`). Any mismatch, or a corrupt cache, means a
+fresh parse; the cache is then rewritten atomically (`files.write_private`: 0600 in a 0700 folder).
+Being `marshal`led, a cache file another user could have written (not ours, or writable by others)
+is never loaded (`files.read_private`); a cache that cannot be written only costs speed. A file
+modified less than `RACY_SECONDS` ago is not cached at all: a second in-place write within the same
+timestamp tick could keep inode, size and both times (git's "racy index" problem).
 
 The first switch after a change parses and builds the index for every profile, so that path works
 a field at a time (`map` over all profiles, in C) rather than a profile at a time.
@@ -27,7 +29,7 @@ from __future__ import annotations
 import os
 from itertools import repeat
 
-from awsswitch import __version__, paths
+from awsswitch import __version__, files, paths
 from awsswitch.config import reader
 from awsswitch.errors import AwsswitchError
 from awsswitch.record import TupleRecord
@@ -298,14 +300,6 @@ def build_index(config: dict[str, Any], credentials: dict[str, Any]) -> ProfileI
     return ProfileIndex(_from_columns(columns), config.get("sso_sessions", {}), names=columns[0])
 
 
-def _identity(path: str) -> tuple[int, ...] | None:
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
-
-
 def cache_path(env: Mapping[str, str] | None = None) -> str:
     """The index cache file for the config/credentials files `env` names."""
     try:  # CPython's own sha1, which the switch loads anyway for the token cache (sso.state);
@@ -340,25 +334,25 @@ def _load_index(env: Mapping[str, str], use_cache: bool) -> ProfileIndex:
 
     cfg = paths.config_file(env)
     cred = paths.credentials_file(env)
-    ids = (_identity(cfg), _identity(cred))
+    ids = (files.identity(cfg), files.identity(cred))
     key = (_CACHE_FORMAT, __version__, _FIELDS, cfg, cred, ids)
     cache = cache_path(env) if use_cache else None
-    if cache is not None:
+    data = files.read_private(cache) if cache is not None else None
+    if data is not None:
         try:
-            with open(cache, "rb") as fh:
-                stored = marshal.loads(fh.read())
+            stored = marshal.loads(data)
             if stored[0] == key:
                 columns, sessions = _unpack(stored[1]), stored[2]
                 return ProfileIndex(_from_columns(columns), sessions, names=columns[0])
         except Exception:  # missing, corrupt or foreign cache: parse afresh
             pass
-    raw, nested = reader.read_sections(cfg)
+    raw, nested = reader.read_sections(cfg, expand=False)
     config = reader.build_profile_map(raw)
-    credentials, nested_credentials = reader.read_sections(cred)
+    credentials, nested_credentials = reader.read_sections(cred, expand=False)
     columns = _columns(config, credentials, nested or nested_credentials)
     sessions = config.get("sso_sessions", {})
     if cache is not None and not _racy(ids):
-        _write_cache(cache, marshal.dumps((key, _pack(columns), sessions)))
+        files.write_private(cache, marshal.dumps((key, _pack(columns), sessions)))
     return ProfileIndex(_from_columns(columns), sessions, names=columns[0])
 
 
@@ -391,18 +385,3 @@ def _racy(ids: tuple[tuple[int, ...] | None, ...]) -> bool:
 
     limit = time.time_ns() - int(RACY_SECONDS * 1e9)
     return any(i is not None and i[3] > limit for i in ids)
-
-
-def _write_cache(path: str, data: bytes) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:  # a read-only or full cache dir only costs speed
-        # Not contextlib.suppress: contextlib imports collections, ~2 ms at every `init`.
-        try:  # noqa: SIM105
-            os.unlink(tmp)
-        except OSError:
-            pass

@@ -3,7 +3,10 @@
 `raw_parse(path)` returns exactly what `botocore.configloader.raw_config_parse(path)` returns and
 `load_config(path)` exactly what `botocore.configloader.load_config(path)` returns; files botocore
 rejects raise `awsswitch.errors.ConfigParseError(path, lineno, reason)`. The tests prove it on a
-corpus (tests/data/configs/) and on generated files.
+corpus (tests/data/configs/) and on generated files. One difference, on purpose: a path that is
+not a regular file (FIFO, device, folder), an unreadable file, a symlink loop or a file over
+`files.CONFIG_LIMIT` raises `files.FileFault` naming the file, where botocore would silently see no
+file (or read a FIFO forever); every config read goes through `read_file`.
 
 Why not configparser: this runs on every `asw`, and a dedicated loop over `str` methods is several
 times faster than `RawConfigParser` (no regex per line, no per-option lists, no proxies), and it
@@ -37,8 +40,7 @@ The rules reproduced (CPython's `RawConfigParser._read` with botocore's argument
 
 from __future__ import annotations
 
-import os
-
+from awsswitch import files, paths
 from awsswitch.errors import ConfigParseError
 
 # Annotation-only imports: typing costs milliseconds on every `asw` and `init`.
@@ -53,24 +55,25 @@ else:
 DEFAULT_SECTION = "DEFAULT"  # configparser's defaults section (upper case only)
 
 
-def read_text(path: str) -> str | None:
-    """The file's text as botocore decodes it; None when botocore would see no file.
+def read_file(path: str) -> bytes | None:
+    """The bytes of the config or credentials file `path`; None when there is none.
 
-    botocore treats a path that is not a regular file as missing (ConfigNotFound) and
-    configparser silently skips a file it cannot open (OSError), so both give None here.
+    The one read of a user's config file (the reader, the profile index, the editor): a FIFO,
+    device, folder, unreadable file, symlink loop or a file over `files.CONFIG_LIMIT` raises
+    FileFault (one line naming the file) instead of hanging or filling memory; botocore would
+    treat most of those as no file at all, which would hide the mistake. The null device
+    reads as empty (botocore: no file), so `AWS_SHARED_CREDENTIALS_FILE=/dev/null` still works.
     """
     try:
-        st = os.stat(path)
-    except (OSError, ValueError):
+        return files.read_bytes(path, files.CONFIG_LIMIT)
+    except FileNotFoundError:
         return None
-    if (st.st_mode & 0o170000) != 0o100000:  # not S_ISREG: botocore's isfile() check
-        return None
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    return decode(data, path)
+
+
+def read_text(path: str) -> str | None:
+    """The file's text as botocore decodes it; None when there is no file (see `read_file`)."""
+    data = read_file(path)
+    return None if data is None else decode(data, path)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -109,14 +112,19 @@ def _encoding() -> str:
     return _ENCODING
 
 
-def raw_parse(path: str) -> dict[str, Section]:
-    """Sections as `botocore.configloader.raw_config_parse(path)` returns them ({} if missing)."""
-    return read_sections(path)[0]
+def raw_parse(path: str, *, expand: bool = True) -> dict[str, Section]:
+    """Sections as `botocore.configloader.raw_config_parse(path)` returns them ({} if missing).
+
+    `expand`: expand `path` as botocore does (`paths.expand`); False for a path that is
+    already expanded (what `paths.config_file` returns), which must not be expanded twice.
+    """
+    return read_sections(path, expand=expand)[0]
 
 
-def read_sections(path: str) -> tuple[dict[str, Section], bool]:
+def read_sections(path: str, *, expand: bool = True) -> tuple[dict[str, Section], bool]:
     """`raw_parse(path)`, and whether any value is a nested block (a dict, not a str)."""
-    path = os.path.expanduser(os.path.expandvars(path))
+    if expand:
+        path = paths.expand(path)
     text = read_text(path)
     if text is None:
         return {}, False
@@ -467,6 +475,6 @@ def build_profile_map(raw: dict[str, Section]) -> dict[str, Any]:
     return out
 
 
-def load_config(path: str) -> dict[str, Any]:
+def load_config(path: str, *, expand: bool = True) -> dict[str, Any]:
     """`botocore.configloader.load_config(path)`; a missing file gives empty groups."""
-    return build_profile_map(raw_parse(path))
+    return build_profile_map(raw_parse(path, expand=expand))

@@ -15,7 +15,7 @@ import pytest
 from awsswitch import files, paths
 from awsswitch.config import editor, reader
 from awsswitch.config.editor import PROFILE
-from awsswitch.errors import AwsswitchError
+from awsswitch.files import FileFault
 
 
 def _set_region(name: str, region: str) -> Any:
@@ -78,8 +78,9 @@ def test_symlink_chain_and_dangling_symlink(sandbox: Any) -> None:
 
 def test_refuses_to_replace_a_non_regular_file(sandbox: Any) -> None:
     sandbox.config.mkdir()
-    with pytest.raises(AwsswitchError, match="not a regular file"):
+    with pytest.raises(FileFault, match=r"config: it is a directory, not a file$"):
         editor.edit_config(str(sandbox.config), _set_region("a", "x"))
+    assert sandbox.config.is_dir()
 
 
 def test_failed_rename_leaves_file_and_no_temp(
@@ -91,40 +92,51 @@ def test_failed_rename_leaves_file_and_no_temp(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(FileFault, match=r"no space left on the device.*nothing was changed$"):
         editor.edit_config(str(sandbox.config), _set_region("default", "b"))
     assert sandbox.config.read_text() == "[default]\nregion = a\n"
     assert sorted(p.name for p in sandbox.config.parent.iterdir()) == ["config"]
 
 
-def test_lock_file_lives_in_the_cache_dir(sandbox: Any) -> None:
+def test_the_lock_is_the_folder_of_the_file_and_leaves_nothing_behind(sandbox: Any) -> None:
     sandbox.write_config("[default]\nregion = a\n")
     editor.edit_config(str(sandbox.config), _set_region("default", "b"))
-    lock = files.lock_path(str(sandbox.config))
-    assert lock.startswith(os.path.join(paths.cache_dir(), "locks") + os.sep)
-    assert os.path.exists(lock)
     assert sorted(p.name for p in sandbox.config.parent.iterdir()) == ["config"]
+    assert not os.path.exists(os.path.join(paths.cache_dir(), "locks"))
+    with files.lock(str(sandbox.config)) as folder:
+        assert folder == str(sandbox.config.parent)
 
 
 def test_lock_times_out_with_a_clear_message(sandbox: Any) -> None:
     path = str(sandbox.config)
-    lpath = files.lock_path(path)
-    os.makedirs(os.path.dirname(lpath), exist_ok=True)
-    with open(lpath, "w") as holder:
-        fcntl.flock(holder, fcntl.LOCK_EX)
+    fd = os.open(str(sandbox.config.parent), os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another open file description: like another process
         with (
-            pytest.raises(AwsswitchError, match="another awsswitch process"),
+            pytest.raises(FileFault, match=r"another process still holds the lock on .*\.aws"),
             files.lock(path, timeout=0.2),
         ):
             pass
+    finally:
+        os.close(fd)
     with files.lock(path, timeout=0.2):  # released: free again
         pass
 
 
 def test_symlink_and_target_share_one_lock(sandbox: Any) -> None:
-    target = sandbox.home / "t"
+    elsewhere = sandbox.home / "dotfiles"
+    elsewhere.mkdir()
+    target = elsewhere / "config"
     sandbox.config.symlink_to(target)
-    assert files.lock_path(str(sandbox.config)) == files.lock_path(str(target))
+    with files.lock(str(sandbox.config)) as held:
+        assert held == str(elsewhere)
+        # The link's own folder is not the one locked: a writer naming the target directly
+        # waits on the same lock as one naming the link.
+        assert list(files._locked_folders()) == [
+            (os.stat(elsewhere).st_dev, os.stat(elsewhere).st_ino)
+        ]
+        with files.lock(str(target)) as again:  # re-entrant: same folder, same process
+            assert again == held
 
 
 def test_a_write_by_a_program_ignoring_the_lock_is_not_lost(sandbox: Any) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from awsswitch.config import profiles, reader
 from awsswitch.errors import ConfigParseError
+from awsswitch.files import FileFault
 
 CORPUS = Path(__file__).parents[1] / "data" / "configs"
 CORPUS_FILES = sorted(CORPUS.glob("*.ini"))
@@ -112,32 +113,26 @@ def test_undecodable_bytes_name_the_line(sandbox: Any) -> None:
     assert reference(str(sandbox.config))[0] == "error"
 
 
-def test_missing_file_and_directory_read_as_empty(sandbox: Any) -> None:
+def test_missing_file_reads_as_empty(sandbox: Any) -> None:
     assert reader.raw_parse(str(sandbox.home / "nope")) == {}
     assert reader.load_config(str(sandbox.home / "nope"))["profiles"] == {}
+    assert reference(str(sandbox.home / "nope"))[0] == "missing"
+
+
+def test_a_directory_is_refused_where_botocore_sees_no_file(sandbox: Any) -> None:
+    # The one deliberate difference (reader docstring): botocore's isfile() check hides the
+    # mistake behind an empty profile list; awsswitch names the file.
     (sandbox.home / "adir").mkdir()
-    assert reader.raw_parse(str(sandbox.home / "adir")) == {}
     assert reference(str(sandbox.home / "adir"))[0] == "missing"
+    with pytest.raises(FileFault, match=r"^cannot read .*/adir: it is a directory, not a file$"):
+        reader.raw_parse(str(sandbox.home / "adir"))
 
 
-def test_unopenable_file_reads_as_empty_like_botocore(
-    sandbox: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # configparser.read() skips files it cannot open (OSError); botocore then sees no sections.
-    # Simulated, because the tests may run as root, who can open a 0000 file.
-    import builtins
-
-    path = str(sandbox.write_config("[default]\nregion = x\n"))
-    real_open = builtins.open
-
-    def deny(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if os.fspath(file) == path:
-            raise PermissionError(13, "Permission denied", path)
-        return real_open(file, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", deny)
-    assert reference(path) == ("ok", {})
-    assert ours(path) == ("ok", {})
+def test_the_null_device_reads_as_empty_like_botocore() -> None:
+    # AWS_SHARED_CREDENTIALS_FILE=/dev/null: the usual way to say "no credentials file".
+    assert reference(os.devnull)[0] == "missing"
+    assert reader.raw_parse(os.devnull) == {}
+    assert reader.read_file(os.devnull) == b""
 
 
 def test_path_is_expanded_like_botocore(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
