@@ -242,7 +242,8 @@ print(json.dumps({"key": creds.access_key, "secret": creds.secret_key, "token": 
 def botocore_like_cli(sandbox: Any, profile: str, **env: str) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-c", BOTOCORE_LIKE_CLI, profile],
-        env={**sandbox.env, **env},
+        # A region: botocore cannot sign for a custom STS endpoint without one.
+        env={"AWS_DEFAULT_REGION": "us-east-1", **sandbox.env, **env},
         capture_output=True,
         text=True,
         timeout=120,
