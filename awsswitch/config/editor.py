@@ -160,7 +160,7 @@ def edit_config(
     with files.lock(path, interactive=interactive, what=path, say=ctx.say):
         for _attempt in range(_MAX_RETRIES):
             seen = files.identity(target)
-            before = reader.read_file(target)
+            before = reader.read_file(path)  # messages name the file as the user named it
             doc = Document.parse(before, path)
             result = change(doc)
             after = doc.to_bytes()
