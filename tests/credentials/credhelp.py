@@ -39,6 +39,10 @@ region = ap-south-1
 role_arn = arn:aws:iam::444444444444:role/FromKeys
 source_profile = keys
 
+[profile chained-legacy]
+role_arn = arn:aws:iam::999999999999:role/FromLegacy
+source_profile = legacy
+
 [profile two-hops]
 role_arn = arn:aws:iam::555555555555:role/Second
 source_profile = chained
