@@ -9,28 +9,27 @@ so a concurrent edit is never lost.
 
 from __future__ import annotations
 
-import os
-import re
-import sys
 from collections.abc import Mapping, Sequence
 from typing import IO
 
-from awsswitch import paths
+from awsswitch import context, paths, regions
 from awsswitch.config import editor
 from awsswitch.config.profiles import ProfileIndex, load_index
+from awsswitch.context import Environment
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.sync import apply, portal
 from awsswitch.sync.naming import parse_template
 from awsswitch.sync.plan import ADD, REMOVE, SKIP, STALE, UNCHANGED, UPDATE, Change, Plan, make_plan
 
-_REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+-\d+")
 _LIST_ADDS = 30  # above this many new profiles, list a few and count the rest
 
 
 def session_token(
     name: str, index: ProfileIndex, *, interactive: bool, env: Mapping[str, str]
 ) -> str:
-    """A fresh access token for sso-session `name`: keep, refresh or log in, as `asw` does."""
+    """A usable access token for sso-session `name`: keep, refresh or log in, as `asw` does.
+    Off a terminal no login runs: the error says to run `awsswitch login --sso-session NAME`
+    first (the hook's advice; `asw --no-login` means nothing to sync)."""
     from awsswitch.sso import hook, state
 
     target = state.session_target(name, index, env)
@@ -38,7 +37,9 @@ def session_token(
     token = state.read_token(target.cache_file) or {}
     access = token.get("accessToken")
     if not isinstance(access, str) or not access:
-        raise AwsswitchError(f"no access token in {target.cache_file} after logging in to {name}")
+        raise AwsswitchError(
+            f"no access token in {target.cache_file} for {target.label}; run `{target.login_hint}`"
+        )
     return access
 
 
@@ -59,12 +60,14 @@ def _sessions(names: Sequence[str], index: ProfileIndex, env: Mapping[str, str])
                 f"[sso-session {name}] needs sso_start_url and sso_region; "
                 f"fix it with `awsswitch configure sso-session {name}`"
             )
+        why = regions.why_not(region.strip())
+        if why:
+            raise UsageError(
+                f"the sso_region {region.strip()!r} of [sso-session {name}] is unusable: {why}; "
+                f"fix it with `awsswitch configure sso-session {name}`"
+            )
         out[name] = region.strip()
     return out
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 def _describe(change: Change) -> str:
@@ -110,21 +113,22 @@ def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
     stream.flush()
 
 
-def _confirm(plan: Plan) -> None:
+def _confirm(plan: Plan, ctx: Environment) -> None:
     gone = plan.disappearing
-    sys.stderr.write(f"awsswitch: sync would remove {len(gone)} profile(s):\n")
+    err = ctx.stderr
+    err.write(f"awsswitch: sync would remove {len(gone)} profile(s):\n")
     for c in gone:
-        sys.stderr.write(f"  - {c.name} ({c.reason})\n")
-    sys.stderr.write("Write the changes? [y/N] ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline()
+        err.write(f"  - {c.name} ({c.reason})\n")
+    err.write("Write the changes? [y/N] ")
+    err.flush()
+    answer = ctx.stdin.readline()
     if answer.strip().lower() not in ("y", "yes"):
         raise AwsswitchError("nothing written")
 
 
 def _check_options(region: str | None, concurrency: int, max_rate: float | None) -> None:
-    if region is not None and not _REGION.fullmatch(region):
-        raise UsageError(f"invalid --region {region!r} (expected e.g. eu-west-1)")
+    if region is not None:
+        regions.check(region, "--region")
     if concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     if max_rate is not None and max_rate <= 0:
@@ -142,15 +146,17 @@ def run(
     concurrency: int = portal.DEFAULT_CONCURRENCY,
     max_rate: float | None = None,
     env: Mapping[str, str] | None = None,
+    ctx: Environment | None = None,
 ) -> int:
-    env = os.environ if env is None else env
+    ctx = ctx or context.current()
+    env = ctx.env if env is None else env
     tpl = parse_template(template)
     _check_options(region, concurrency, max_rate)
     if not sessions:
         raise UsageError("name at least one sso-session to sync")
     index = load_index(env)
     sso_regions = _sessions(sessions, index, env)
-    interactive = _interactive()
+    interactive = ctx.interactive
 
     specs = [
         portal.SessionSpec(
@@ -159,7 +165,11 @@ def run(
         for name, sso_region in sso_regions.items()
     ]
     listings = portal.list_grants(
-        specs, env=env, concurrency=concurrency, max_rate=max_rate, progress=portal.Progress()
+        specs,
+        env=env,
+        concurrency=concurrency,
+        max_rate=max_rate,
+        progress=portal.Progress(ctx.stderr, tty=ctx.stderr_isatty),
     )
 
     def plan_for(doc: editor.Document) -> Plan:
@@ -173,12 +183,12 @@ def run(
     plan = plan_for(doc)
 
     if dry_run:
-        sys.stdout.write(apply.preview(doc, plan))
-        sys.stdout.flush()
-        report(plan, dry_run=True, stream=sys.stderr)
+        ctx.stdout.write(apply.preview(doc, plan))
+        ctx.stdout.flush()
+        report(plan, dry_run=True, stream=ctx.stderr)
         return 0
     if plan.disappearing and not yes and interactive:
-        _confirm(plan)
+        _confirm(plan, ctx)
     confirmed = {c.name for c in plan.disappearing}
 
     def replan(current: editor.Document) -> Plan:
@@ -193,5 +203,5 @@ def run(
         return fresh
 
     final = apply.write(path, replan, env) if plan.writes else plan
-    report(final, dry_run=False, stream=sys.stderr)
+    report(final, dry_run=False, stream=ctx.stderr)
     return 0

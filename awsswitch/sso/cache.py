@@ -4,25 +4,67 @@
   `<sha1(json.dumps({tool, startUrl, region, scopes, session_name}, sort_keys=True))>.json`.
 - Serialisation: `json.dumps(obj)` with its default separators, no indent, no trailing
   newline; datetimes as `%Y-%m-%dT%H:%M:%SZ` (UTC, no fraction).
-- Writes as botocore >= 1.42.11 does: temporary file in the same folder (mkstemp: 0600),
-  fsync, `os.replace`; the folder is created with the default mode when missing.
+- Writes as botocore >= 1.42.11 does (temporary file in the same folder, 0600, fsync,
+  rename), through `files.atomic_write`, under the lock a login holds (`files.lock` on the
+  cache folder; re-entrant, so the login's own writes pass).
+- Replies from the service are checked before anything is cached (`BadReply`): a garbage,
+  incomplete or absurd reply must never become a token or registration file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from awsswitch import paths
-from awsswitch.sso.state import parse_time, read_token, utc_now
+from awsswitch import files, paths
+from awsswitch.sso.state import load_json, parse_time, utc_now
 
 REGISTRATION_EXPIRY_WINDOW = 15 * 60  # the CLI re-registers a client expiring within 15 min
+# Limits for what a reply may hold. The portal's longest session is 90 days; an access
+# token or client secret is a few KB (a token file must stay under files.TOKEN_LIMIT).
+MAX_EXPIRES_IN = 366 * 86400
+MAX_SECRET = 64 * 1024
+_LATEST_EPOCH = 253402214400  # 9999-12-31T00:00:00Z: datetime cannot go further
+
+
+class BadReply(ValueError):
+    """A service reply that must not be cached; the message says what is wrong with it
+    (never the value itself: it may be a secret)."""
+
+
+def text_field(reply: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
+    """`reply[key]` when it is a non-empty printable ASCII string of sane length."""
+    value = reply.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise BadReply(f"the reply has no {key}" if value is None else f"its {key} is not a string")
+    if len(value) > MAX_SECRET:
+        raise BadReply(f"its {key} is too long ({len(value)} characters)")
+    if not (value.isascii() and value.isprintable()):
+        raise BadReply(f"its {key} holds characters no {key} has")
+    return value
+
+
+def int_field(reply: Mapping[str, Any], key: str, low: int, high: int) -> int:
+    value = reply.get(key)
+    if value is None:
+        raise BadReply(f"the reply has no {key}")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadReply(f"its {key} is not a whole number")
+    if not low <= value <= high:
+        raise BadReply(f"its {key} is out of range ({value})")
+    return value
+
+
+def check_reply(reply: Any) -> Mapping[str, Any]:
+    if not isinstance(reply, Mapping):
+        raise BadReply("the reply is not a JSON object")
+    return reply
 
 
 def format_time(value: datetime) -> str:
@@ -44,21 +86,9 @@ def dumps(obj: Mapping[str, Any]) -> str:
 
 
 def write_json(path: str, obj: Mapping[str, Any]) -> None:
-    """Atomically replace `path` with `dumps(obj)`: mode 0600, fsync'd, never half-written."""
-    content = dumps(obj)
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")  # mkstemp creates it 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Atomically replace `path` with `dumps(obj)`: mode 0600 (as botocore's mkstemp), fsync'd,
+    never half-written; FileFault (one line, nothing changed) when it cannot."""
+    files.atomic_write(path, dumps(obj).encode("utf-8"), mode=0o600)
 
 
 def token_from_create_token(
@@ -74,20 +104,26 @@ def token_from_create_token(
     """The token dict the CLI (device flow) and botocore (refresh) cache, in their key order.
 
     `registration_expires_at` is copied as given: a string read from a cache stays
-    byte-identical, a datetime from a fresh registration is formatted.
+    byte-identical, a datetime from a fresh registration is formatted. Raises BadReply when
+    `response` lacks a usable accessToken, has an absurd expiresIn, or a refreshToken that is
+    not a token: nothing is cached then.
     """
+    response = check_reply(response)
+    access_token = text_field(response, "accessToken")
+    expires_in = int_field(response, "expiresIn", 1, MAX_EXPIRES_IN)
+    refresh_token = text_field(response, "refreshToken", required=False)
     now = now or utc_now()
     token: dict[str, Any] = {
         "startUrl": start_url,
         "region": region,
-        "accessToken": response["accessToken"],
-        "expiresAt": now + timedelta(seconds=int(response["expiresIn"])),
+        "accessToken": access_token,
+        "expiresAt": now + timedelta(seconds=expires_in),
         "clientId": client_id,
         "clientSecret": client_secret,
         "registrationExpiresAt": registration_expires_at,
     }
-    if "refreshToken" in response:
-        token["refreshToken"] = response["refreshToken"]
+    if refresh_token is not None:  # botocore and the CLI keep it only when returned
+        token["refreshToken"] = refresh_token
     return token
 
 
@@ -124,7 +160,7 @@ def usable_registration(
 ) -> dict[str, Any] | None:
     """The cached registration when the CLI would reuse it: clientId/clientSecret present,
     more than 15 min left, and (device flow) not an authorization-code (PKCE) registration."""
-    reg = read_token(path)
+    reg = load_json(path, "client registration")[0]
     if reg is None:
         return None
     if not isinstance(reg.get("clientId"), str) or not isinstance(reg.get("clientSecret"), str):
@@ -144,11 +180,19 @@ def usable_registration(
 def registration_from_response(
     response: Mapping[str, Any], scopes: list[str] | tuple[str, ...] | None
 ) -> dict[str, Any]:
-    """The CLI's `_register_client` result (device flow): scopes only when configured."""
+    """The CLI's `_register_client` result (device flow): scopes only when configured.
+    Raises BadReply for a reply without usable client credentials or expiry."""
+    response = check_reply(response)
+    client_id = text_field(response, "clientId")
+    client_secret = text_field(response, "clientSecret")
+    expires = int_field(response, "clientSecretExpiresAt", 1, _LATEST_EPOCH)
+    expires_at = datetime.fromtimestamp(expires, timezone.utc)
+    if expires_at <= utc_now():
+        raise BadReply("its clientSecretExpiresAt is already past")
     registration: dict[str, Any] = {
-        "clientId": response["clientId"],
-        "clientSecret": response["clientSecret"],
-        "expiresAt": datetime.fromtimestamp(int(response["clientSecretExpiresAt"]), timezone.utc),
+        "clientId": client_id,
+        "clientSecret": client_secret,
+        "expiresAt": expires_at,
     }
     if scopes:
         registration["scopes"] = list(scopes)
@@ -159,11 +203,13 @@ def registration_from_response(
 
 
 def remove(path: str) -> bool:
-    """Delete `path`; False when it was not there."""
+    """Delete `path`; False when it was not there; FileFault when it cannot be removed."""
     try:
         os.unlink(path)
     except FileNotFoundError:
         return False
+    except OSError as exc:
+        raise files.fault(exc, path, "remove") from None
     return True
 
 

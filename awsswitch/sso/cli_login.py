@@ -3,18 +3,21 @@
 Which CLI: `$AWSSWITCH_AWS_CLI` (a path or a command name; `native` or `none` forces the
 built-in device flow), else `aws` on PATH. A v1 CLI has no `sso login`, and a v2 older than
 2.9.0 knows no `--sso-session`: both are detected with `aws --version` and skipped.
+
+Only run for a person at a terminal (the switch never logs in off one), who can Ctrl-C it;
+`LOGIN_TIMEOUT` is a backstop past the CLI's own limits (a device code lasts 10 minutes,
+its browser flow waits 10 minutes).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from awsswitch.context import which
 from awsswitch.errors import AwsswitchError
 from awsswitch.sso.state import SsoTarget
 
@@ -23,6 +26,8 @@ _NATIVE_VALUES = {"native", "none", "builtin", "off"}
 _VERSION_RE = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
 _SSO_SESSION_SINCE = (2, 9, 0)  # `aws sso login --sso-session` appeared in 2.9.0
 _DEVICE_CODE_FLAG_SINCE = (2, 22, 0)  # PKCE became the default, `--use-device-code` appeared
+VERSION_TIMEOUT = 60  # seconds for `aws --version` (a cold CLI can take a few)
+LOGIN_TIMEOUT = 20 * 60  # seconds: a backstop, past what the CLI itself waits for
 
 # Profile variables dropped from the child's environment: `--sso-session`/`--profile` say
 # what to log into, and a stale AWS_PROFILE naming a missing profile would make it fail.
@@ -35,10 +40,6 @@ class Cli:
     version: tuple[int, int, int]
 
 
-def _which(name: str, env: Mapping[str, str]) -> str | None:
-    return shutil.which(name, path=env.get("PATH", os.defpath))
-
-
 def version_of(path: str, env: Mapping[str, str]) -> tuple[int, int, int] | None:
     """`aws --version` parsed; v1 prints it on stderr, v2 on stdout."""
     try:
@@ -47,7 +48,7 @@ def version_of(path: str, env: Mapping[str, str]) -> tuple[int, int, int] | None
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=VERSION_TIMEOUT,
             env=dict(env),
         )
     except (OSError, subprocess.SubprocessError):
@@ -64,7 +65,7 @@ def find(env: Mapping[str, str], *, legacy: bool, warn: bool = True) -> Cli | No
     configured = env.get(ENV_VAR, "")
     if configured.strip().lower() in _NATIVE_VALUES:
         return None
-    path = _which(configured, env) if configured else _which("aws", env)
+    path = which(configured or "aws", env)
     if path is None:
         if configured and warn:
             print(
@@ -115,8 +116,17 @@ def login(cli: Cli, target: SsoTarget, env: Mapping[str, str], *, no_browser: bo
     sys.stderr.flush()
     try:
         proc = subprocess.run(
-            args, stdout=sys.stderr.fileno(), stderr=sys.stderr.fileno(), env=child_env
+            args,
+            stdout=sys.stderr.fileno(),
+            stderr=sys.stderr.fileno(),
+            env=child_env,
+            timeout=LOGIN_TIMEOUT,
         )
+    except subprocess.TimeoutExpired:
+        raise AwsswitchError(
+            f"`{' '.join(args[1:])}` did not finish within {LOGIN_TIMEOUT // 60} minutes for "
+            f"{target.label}; it was stopped"
+        ) from None
     except OSError as exc:
         raise AwsswitchError(f"could not run {cli.path}: {exc}") from None
     if proc.returncode in (130, -2):  # the CLI saw the Ctrl-C (SIGINT) before we did

@@ -5,6 +5,11 @@ register_client (reused from the registration cache while it has more than 15 mi
 left) -> start_device_authorization -> one create_token attempt before printing anything
 -> URL and code on stderr, browser opened when possible -> poll every `interval` seconds
 (slow_down: +5 s; authorization_pending: keep going; expired_token: give up).
+
+Bounded: every call through `clients` (timeouts, attempts, capped replies), and the polling
+stops at the device code's own expiry, capped at `MAX_WAIT`. Every reply is checked before
+use (`cache.BadReply`): a garbage registration, authorization or token is a clear error and
+nothing is cached. What the service sends for display (the code, the URLs) is shown escaped.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TextIO
 
+from awsswitch.context import display
 from awsswitch.errors import AwsswitchError
 from awsswitch.sso import cache, clients
 from awsswitch.sso.state import SsoTarget, utc_now
 
 DEFAULT_INTERVAL = 5  # RFC 8628 default, as the CLI
 SLOW_DOWN_DELAY = 5  # RFC 8628 section 3.5: +5 s on slow_down
+MAX_INTERVAL = 60  # seconds between polls, whatever the service asks
+DEFAULT_EXPIRES_IN = 600  # what IAM Identity Center gives a device code
+MAX_WAIT = 30 * 60  # seconds of polling at most, whatever the device code's expiresIn says
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 _GRACE = 60  # seconds past the authorization's own expiry before we stop polling
 _sleep = time.sleep  # tests swap it to count the waits instead of waiting
@@ -66,9 +75,38 @@ def _registration(
     if scopes:
         kwargs["scopes"] = scopes
     response = oidc.register_client(**kwargs)
-    reg = cache.registration_from_response(response, scopes)
+    try:
+        reg = cache.registration_from_response(response, scopes)
+    except cache.BadReply as exc:
+        raise AwsswitchError(
+            f"could not start the login for {target.label}: the service sent an unusable "
+            f"client registration ({exc})"
+        ) from None
     cache.write_json(path, reg)
     return reg
+
+
+class Authorization:
+    """A checked StartDeviceAuthorization reply."""
+
+    def __init__(self, reply: Any) -> None:
+        reply = cache.check_reply(reply)
+        self.device_code = cache.text_field(reply, "deviceCode")
+        self.user_code = cache.text_field(reply, "userCode")
+        uri = cache.text_field(reply, "verificationUri")
+        complete = cache.text_field(reply, "verificationUriComplete", required=False)
+        self.uri = uri or ""
+        self.complete = complete or self.uri
+        interval = reply.get("interval")
+        seconds = 0 if interval is None else cache.int_field(reply, "interval", 0, 86400)
+        self.interval = float(min(seconds or DEFAULT_INTERVAL, MAX_INTERVAL))
+        expires_in = reply.get("expiresIn")
+        lifetime = (
+            DEFAULT_EXPIRES_IN
+            if expires_in is None
+            else cache.int_field(reply, "expiresIn", 1, cache.MAX_EXPIRES_IN)
+        )
+        self.wait = min(lifetime, MAX_WAIT)
 
 
 def login(
@@ -95,15 +133,21 @@ def login(
     try:
         oidc = clients.client("sso-oidc", target.region, env)  # a bad region fails here
         reg = _registration(oidc, target, env, utc_now())
-        auth = oidc.start_device_authorization(
-            clientId=reg["clientId"], clientSecret=reg["clientSecret"], startUrl=target.start_url
+        secrets = [reg["clientSecret"]]
+        auth = Authorization(
+            oidc.start_device_authorization(
+                clientId=reg["clientId"],
+                clientSecret=reg["clientSecret"],
+                startUrl=target.start_url,
+            )
         )
-    except (ClientError, BotoCoreError, ValueError) as exc:
-        raise AwsswitchError(
-            f"could not start the login for {target.label}: {clients.describe(exc)}"
-        ) from None
-    interval = float(auth.get("interval") or DEFAULT_INTERVAL)
-    deadline = time.monotonic() + float(auth.get("expiresIn") or 600) + _GRACE
+    except (ClientError, BotoCoreError, ValueError) as exc:  # cache.BadReply is a ValueError
+        what = "unusable authorization" if isinstance(exc, cache.BadReply) else ""
+        reason = f"the service sent an {what} ({exc})" if what else clients.describe(exc)
+        raise AwsswitchError(f"could not start the login for {target.label}: {reason}") from None
+    secrets.append(auth.device_code)
+    interval = auth.interval
+    deadline = time.monotonic() + auth.wait + _GRACE
     shown = False
     while True:
         started = utc_now()
@@ -112,12 +156,12 @@ def login(
                 grantType=DEVICE_GRANT,
                 clientId=reg["clientId"],
                 clientSecret=reg["clientSecret"],
-                deviceCode=auth["deviceCode"],
+                deviceCode=auth.device_code,
             )
         except ClientError as exc:
             code = clients.error_code(exc)
             if code == "SlowDownException":
-                interval += SLOW_DOWN_DELAY
+                interval = min(interval + SLOW_DOWN_DELAY, MAX_INTERVAL)
             elif code == "ExpiredTokenException":
                 raise AwsswitchError(
                     f"the login for {target.label} was not approved in time; "
@@ -125,24 +169,29 @@ def login(
                 ) from None
             elif code != "AuthorizationPendingException":
                 raise AwsswitchError(
-                    f"login for {target.label} failed: {clients.describe(exc)}"
+                    f"login for {target.label} failed: {clients.describe(exc, secrets)}"
                 ) from None
         except BotoCoreError as exc:
             raise AwsswitchError(
-                f"login for {target.label} failed: {clients.describe(exc)}"
+                f"login for {target.label} failed: {clients.describe(exc, secrets)}"
             ) from None
         else:
-            token = cache.token_from_create_token(
-                start_url=target.start_url,
-                region=target.region,
-                response=response,
-                client_id=reg["clientId"],
-                client_secret=reg["clientSecret"],
-                registration_expires_at=reg["expiresAt"],
-                now=started,
-            )
+            try:
+                token = cache.token_from_create_token(
+                    start_url=target.start_url,
+                    region=target.region,
+                    response=response,
+                    client_id=reg["clientId"],
+                    client_secret=reg["clientSecret"],
+                    registration_expires_at=reg["expiresAt"],
+                    now=started,
+                )
+            except cache.BadReply as exc:
+                raise AwsswitchError(
+                    f"login for {target.label} failed: the service sent an unusable token ({exc})"
+                ) from None
             cache.write_json(target.cache_file, token)
-            print(f"Successfully logged into Start URL: {target.start_url}", file=out)
+            print(f"Successfully logged into Start URL: {display(target.start_url)}", file=out)
             return token
         if not shown:
             shown = True
@@ -156,7 +205,7 @@ def login(
 
 
 def _show(
-    auth: Mapping[str, Any],
+    auth: Authorization,
     target: SsoTarget,
     env: Mapping[str, str],
     *,
@@ -164,11 +213,11 @@ def _show(
     out: TextIO,
     open_browser: Callable[[str], bool] | None,
 ) -> None:
-    uri = auth.get("verificationUri", "")
-    complete = auth.get("verificationUriComplete") or uri
-    code = auth.get("userCode", "")
+    uri, complete, code = display(auth.uri), display(auth.complete), display(auth.user_code)
+    # Only a web address goes to the browser: the service's reply is not trusted further.
+    openable = auth.complete.startswith(("https://", "http://"))
     opened = False
-    if not no_browser and browser_possible(env):
+    if openable and not no_browser and browser_possible(env):
         print(
             f"Logging in to {target.label}: attempting to open the authorization page in "
             "your browser.\nIf it does not open, or to use another device, open:",
@@ -178,8 +227,8 @@ def _show(
     else:
         print(f"Logging in to {target.label}. Open this URL in a browser:", file=out)
     print(f"\n  {uri}\n\nand enter the code:\n\n  {code}\n", file=out)
-    if complete and complete != uri:
+    if complete != uri:
         print(f"Or open this URL, which fills in the code:\n\n  {complete}\n", file=out)
     out.flush()
     if opened:
-        (open_browser or _open_browser)(complete)
+        (open_browser or _open_browser)(auth.complete)

@@ -6,6 +6,11 @@ The rules are the ones the shell prompt applies to the same file, so both always
   `clientSecret` present and `registrationExpiresAt` in the future (what botocore needs
   to refresh);
 - login needed: anything else, including a missing, unreadable or corrupt file.
+
+Reading never raises and never blocks, whatever sits at the path: `files.read_bytes` refuses
+a FIFO, device or folder and caps the size, and every other fault becomes a "login needed"
+with a reason. One resolution (`link`) takes a profile through its source_profile chain to
+the SSO profile, its session and its token file; every other lookup here asks it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ try:  # CPython's own sha1: hashlib would load OpenSSL first (~2 ms on every `as
 except ImportError:  # pragma: no cover - other interpreters
     from hashlib import sha1 as _sha1
 
-from awsswitch import paths
+from awsswitch import files, paths
 from awsswitch.config.profiles import KIND_SSO, KIND_SSO_LEGACY, Profile, ProfileIndex
 from awsswitch.errors import AwsswitchError
 from awsswitch.record import Record
@@ -47,6 +52,8 @@ class TokenStatus(Record):
     reason: str = ""  # why it is in that state, for people ("no cached token", ...)
 
     def seconds_left(self, now: datetime | None = None) -> float | None:
+        """Seconds until the access token expires (negative: expired); None when the file
+        holds no usable access token."""
         if self.expires_at is None:
             return None
         return (self.expires_at - (now or utc_now())).total_seconds()
@@ -60,21 +67,58 @@ class SsoTarget(Record):
     region: str | None
     scopes: tuple[str, ...] | None  # parsed sso_registration_scopes, None when unset
     profile: str | None  # the SSO profile it came from (legacy logins name it)
-    cache_file: str
+    cache_file: str  # "" when the config names none (a legacy profile without sso_start_url)
+    problem: str = ""  # what botocore would refuse in the config (empty: usable)
 
     @property
     def label(self) -> str:
-        if self.session is not None:
-            return f"sso-session {self.session}"
-        return f"profile {self.profile} (start URL {self.start_url})"
+        """For messages; names from the config shown escaped (context.display)."""
+        from awsswitch.context import display
 
-    def require_config(self) -> None:
-        """Raise a clear error when the config lacks what a refresh or login needs."""
+        if self.session is not None:
+            return f"sso-session {display(self.session)}"
+        return f"profile {display(self.profile or '')} (start URL {display(self.start_url or '')})"
+
+    @property
+    def login_hint(self) -> str:
+        """The command that logs this target in, ready to paste into a shell."""
+        if self.session is not None:
+            return f"awsswitch login --sso-session {_shell_word(self.session)}"
+        return f"awsswitch login {_shell_word(self.profile or '')}"
+
+    def config_problem(self) -> str:
+        """Why a refresh or login cannot run with this config ("" when it can)."""
+        if self.problem:
+            return self.problem
         missing = [
             k for k, v in (("sso_start_url", self.start_url), ("sso_region", self.region)) if not v
         ]
         if missing:
-            raise AwsswitchError(f"{self.label} is missing the following configuration: {missing}")
+            return f"{self.label} is missing the following configuration: {', '.join(missing)}"
+        from awsswitch import regions  # not on the fresh-token path
+
+        why = regions.why_not(self.region or "")
+        if why:
+            return f"the sso_region {self.region!r} of {self.label} is unusable: {why}"
+        return ""
+
+    def require_config(self) -> None:
+        """Raise a clear error when the config lacks what a refresh or login needs."""
+        problem = self.config_problem()
+        if problem:
+            raise AwsswitchError(problem)
+
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=@%/:,")
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one shell word (shlex.quote without its `re` import), escaped for display."""
+    from awsswitch.context import display
+
+    if text and set(text) <= _PLAIN:
+        return text
+    return display("'" + text.replace("'", "'\\''") + "'")
 
 
 def utc_now() -> datetime:
@@ -94,9 +138,22 @@ def parse_scopes(raw: str | None) -> tuple[str, ...] | None:
     return tuple(s.strip() for s in raw.split(",") if s.strip())
 
 
+# What parse_time gives for a time that exists in its own zone but not in UTC (year 9999 at
+# -01:00, year 1 at +01:00): one day inside datetime's range, so that converting it to any
+# local zone for display cannot overflow either.
+LATEST = datetime(9999, 12, 30, tzinfo=timezone.utc)
+EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
+
+
 def parse_time(value: Any) -> datetime | None:
     """An ISO 8601 timestamp as the CLI and botocore write it (`Z` or `+00:00`, optional
-    fraction) as an aware datetime; None when it is not one. Naive times count as UTC."""
+    fraction) as an aware UTC datetime; None when it is not one. Naive times count as UTC.
+
+    A time that overflows on conversion to UTC is clamped to LATEST or EARLIEST: botocore
+    parses it with dateutil and subtracts aware datetimes, which never overflows, so for
+    botocore `9999-12-31T23:59:59-01:00` is simply far in the future (the token is used) and
+    `0001-01-01T00:00:00+01:00` long past (expired). Clamping keeps exactly those answers.
+    """
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -118,34 +175,45 @@ def parse_time(value: Any) -> datetime | None:
         text = text[:dot] + "." + (digits + "000000")[:6] + text[end:]
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:
+        return LATEST if parsed.year > 1 else EARLIEST
+
+
+def load_json(path: str, what: str = "cached token") -> tuple[dict[str, Any] | None, str]:
+    """(the JSON object in `path`, "") or (None, why not). Never raises, never blocks:
+    a missing file, a FIFO, a device, a folder, a file over files.TOKEN_LIMIT, unreadable
+    bytes or JSON that is not an object all come back as a reason."""
+    try:
+        raw = files.read_bytes(path, files.TOKEN_LIMIT)
+    except FileNotFoundError:
+        return None, f"no {what}"
+    except files.FileFault as exc:
+        return None, exc.message
+    except (OSError, ValueError) as exc:  # e.g. a NUL byte in a path built from config
+        return None, f"cannot read the {what} ({exc})"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # bad UTF-8, bad JSON, absurd nesting
+        return None, f"the {what} file is corrupt (not valid JSON)"
+    if not isinstance(data, dict):
+        return None, f"the {what} file is corrupt (not a JSON object)"
+    return data, ""
 
 
 def load_token(path: str) -> tuple[dict[str, Any] | None, str]:
-    """(the token file as a dict, "") or (None, why not)."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        return None, "no cached token"
-    except OSError as exc:
-        return None, f"cannot read the cached token ({exc.strerror or exc})"
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        return None, "the cached token file is corrupt (not valid JSON)"
-    if not isinstance(data, dict):
-        return None, "the cached token file is corrupt (not a JSON object)"
-    return data, ""
+    """(the token file as a dict, "") or (None, why not); see load_json."""
+    return load_json(path, "cached token")
 
 
 def read_token(path: str) -> dict[str, Any] | None:
     """The token file as a dict; None when missing, unreadable or not a JSON object."""
-    return load_token(path)[0]
+    return load_json(path, "cached token")[0]
 
 
 def _present(token: Mapping[str, Any], key: str) -> bool:
@@ -172,7 +240,8 @@ def classify(
         return LOGIN_NEEDED, None, missing or "no cached token"
     expires_at = parse_time(token.get("expiresAt"))
     if not _present(token, "accessToken") or expires_at is None:
-        return LOGIN_NEEDED, expires_at, "cached token is invalid (no accessToken or expiresAt)"
+        # No expiry either: nothing here is usable, however long it claims to last.
+        return LOGIN_NEEDED, None, "cached token is invalid (no accessToken or expiresAt)"
     left = (expires_at - now).total_seconds()
     if left > REFRESH_WINDOW:
         return FRESH, expires_at, "token valid"
@@ -183,7 +252,106 @@ def classify(
     return LOGIN_NEEDED, expires_at, "token expired and cannot be refreshed"
 
 
+def session_target(
+    name: str, index: ProfileIndex, env: Mapping[str, str] | None = None
+) -> SsoTarget:
+    """The target for `[sso-session NAME]`; raises when the config has no such section."""
+    section = index.sso_sessions.get(name)
+    if section is None:
+        raise AwsswitchError(f'The specified sso-session does not exist: "{name}"')
+    return _session(name, section, None, env)
+
+
+def _session(
+    name: str, section: Mapping[str, Any], profile: str | None, env: Mapping[str, str] | None
+) -> SsoTarget:
+    scopes = section.get("sso_registration_scopes")
+    return SsoTarget(
+        session=name,
+        start_url=_text(section.get("sso_start_url")),
+        region=_text(section.get("sso_region")),
+        scopes=parse_scopes(scopes) if isinstance(scopes, str) else None,
+        profile=profile,
+        cache_file=_cache_path(name, None, env),
+    )
+
+
+def _cache_path(session: str | None, start_url: str | None, env: Mapping[str, str] | None) -> str:
+    return os.path.join(paths.sso_cache_dir(env), cache_key(session, start_url) + ".json")
+
+
+def link(
+    profile: Profile, index: ProfileIndex, env: Mapping[str, str] | None = None
+) -> SsoTarget | None:
+    """The one resolution of profile -> SSO profile -> session -> token cache file.
+
+    Follows source_profile to the SSO profile at the end of the chain; None when there is
+    none. The target's `problem` says what botocore would refuse (a session section that
+    does not exist, a legacy profile lacking sso_start_url or sso_region); `cache_file` is ""
+    when no file can be named. Raises AwsswitchError only on a source_profile loop.
+    """
+    root = index.sso_root(profile.name)
+    if root is None:
+        return None
+    if root.kind == KIND_SSO and root.sso_session is not None:
+        name = root.sso_session
+        section = index.sso_sessions.get(name)
+        if section is not None:
+            return _session(name, section, root.name, env)
+        return SsoTarget(
+            session=name,
+            start_url=None,
+            region=None,
+            scopes=None,
+            profile=root.name,
+            cache_file=_cache_path(name, None, env),  # where botocore would look
+            problem=f'The profile "{root.name}" uses sso_session "{name}", '
+            f"but the config has no [sso-session {name}] section",
+        )
+    if root.kind == KIND_SSO_LEGACY:
+        missing = [k for k in ("sso_start_url", "sso_region") if not getattr(root, k)]
+        return SsoTarget(
+            session=None,
+            start_url=root.sso_start_url,
+            region=root.sso_region,
+            scopes=None,  # legacy profiles register without scopes
+            profile=root.name,
+            cache_file=_cache_path(None, root.sso_start_url, env) if root.sso_start_url else "",
+            problem=f'The profile "{root.name}" is configured to use SSO but is missing '
+            f"required configuration: {', '.join(missing)}"
+            if missing
+            else "",
+        )
+    return None
+
+
+def profile_target(
+    profile: Profile, index: ProfileIndex, env: Mapping[str, str] | None = None
+) -> SsoTarget | None:
+    """`link(profile)` for a refresh or login: None when the profile does not use SSO;
+    AwsswitchError on a source_profile loop or a config botocore would refuse."""
+    target = link(profile, index, env)
+    if target is not None and target.problem:
+        raise AwsswitchError(target.problem)
+    return target
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def cache_file_for(
+    profile: Profile, index: ProfileIndex, env: Mapping[str, str] | None = None
+) -> str | None:
+    """The token cache file that `profile` (or the SSO profile its chain ends in) uses."""
+    target = link(profile, index, env)
+    return target.cache_file or None if target is not None else None
+
+
 def status_of(target: SsoTarget, now: datetime | None = None) -> TokenStatus:
+    """The state of `target`'s token file (one bounded read; never raises)."""
+    if not target.cache_file:
+        return TokenStatus(LOGIN_NEEDED, "", target.session, target.start_url, None, target.problem)
     token, missing = load_token(target.cache_file)
     state, expires_at, reason = classify(token, now, missing=missing)
     return TokenStatus(
@@ -196,89 +364,6 @@ def status_of(target: SsoTarget, now: datetime | None = None) -> TokenStatus:
     )
 
 
-def session_target(
-    name: str, index: ProfileIndex, env: Mapping[str, str] | None = None
-) -> SsoTarget:
-    """The target for `[sso-session NAME]`; raises when the config has no such section."""
-    section = index.sso_sessions.get(name)
-    if section is None:
-        raise AwsswitchError(f'The specified sso-session does not exist: "{name}"')
-    scopes = section.get("sso_registration_scopes")
-    return SsoTarget(
-        session=name,
-        start_url=_text(section.get("sso_start_url")),
-        region=_text(section.get("sso_region")),
-        scopes=parse_scopes(scopes) if isinstance(scopes, str) else None,
-        profile=None,
-        cache_file=os.path.join(paths.sso_cache_dir(env), cache_key(name, None) + ".json"),
-    )
-
-
-def profile_target(
-    profile: Profile, index: ProfileIndex, env: Mapping[str, str] | None = None
-) -> SsoTarget | None:
-    """The target for `profile`, following source_profile to an SSO profile; None when the
-    profile does not use SSO. Raises AwsswitchError on a source_profile loop or a profile
-    naming an sso-session that does not exist."""
-    root = index.sso_root(profile.name)
-    if root is None:
-        return None
-    if root.kind == KIND_SSO and root.sso_session is not None:
-        try:
-            target = session_target(root.sso_session, index, env)
-        except AwsswitchError:
-            raise AwsswitchError(
-                f'The profile "{root.name}" uses sso_session "{root.sso_session}", '
-                f"but the config has no [sso-session {root.sso_session}] section"
-            ) from None
-        return SsoTarget(
-            session=target.session,
-            start_url=target.start_url,
-            region=target.region,
-            scopes=target.scopes,
-            profile=root.name,
-            cache_file=target.cache_file,
-        )
-    if root.kind == KIND_SSO_LEGACY:
-        missing = [k for k in ("sso_start_url", "sso_region") if not getattr(root, k)]
-        if missing:
-            raise AwsswitchError(
-                f'The profile "{root.name}" is configured to use SSO but is missing '
-                f"required configuration: {', '.join(missing)}"
-            )
-        return SsoTarget(
-            session=None,
-            start_url=root.sso_start_url,
-            region=root.sso_region,
-            scopes=None,  # legacy profiles register without scopes
-            profile=root.name,
-            cache_file=os.path.join(
-                paths.sso_cache_dir(env), cache_key(None, root.sso_start_url) + ".json"
-            ),
-        )
-    return None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def cache_file_for(
-    profile: Profile, index: ProfileIndex, env: Mapping[str, str] | None = None
-) -> str | None:
-    """The token cache file that `profile` (or the SSO profile its chain ends in) uses."""
-    root = index.sso_root(profile.name)
-    if root is None:
-        return None
-    if root.kind == KIND_SSO:
-        key = cache_key(root.sso_session, None)
-    elif root.kind == KIND_SSO_LEGACY and root.sso_start_url:
-        key = cache_key(None, root.sso_start_url)
-    else:  # e.g. sso_account_id without sso_start_url: botocore rejects it, no cache file
-        return None
-    return os.path.join(paths.sso_cache_dir(env), key + ".json")
-
-
 def profile_token_status(
     profile: Profile,
     index: ProfileIndex,
@@ -288,31 +373,10 @@ def profile_token_status(
 ) -> TokenStatus | None:
     """Token state for `profile`'s SSO session; None when it is not an SSO profile.
 
-    Raises AwsswitchError on a source_profile loop (as `cache_file_for` does).
+    Raises AwsswitchError on a source_profile loop (as `link` does).
     """
-    root = index.sso_root(profile.name)
-    if root is None:
-        return None
-    session = root.sso_session if root.kind == KIND_SSO else None
-    path = cache_file_for(root, index, env)
-    if path is None:
-        reason = f"profile {root.name} has no sso_session or sso_start_url"
-        return TokenStatus(LOGIN_NEEDED, "", session, None, None, reason)
-    if session is not None:
-        section = index.sso_sessions.get(session) or {}
-        start_url = _text(section.get("sso_start_url"))
-    else:
-        start_url = root.sso_start_url
-    token, missing = load_token(path)
-    state, expires_at, reason = classify(token, now, missing=missing)
-    return TokenStatus(
-        state=state,
-        cache_file=path,
-        session=session,
-        start_url=start_url,
-        expires_at=expires_at,
-        reason=reason,
-    )
+    target = link(profile, index, env)
+    return None if target is None else status_of(target, now)
 
 
 def describe_left(seconds: float | None) -> str:

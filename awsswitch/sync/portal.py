@@ -13,7 +13,9 @@ with 429 `TooManyRequestsException`:
 it has measured any rate, pins the client to 0.5-1 request/s for many seconds.)
 
 Account pages are fetched one after another (each needs the previous page's token) while
-role listings for accounts already seen run in the pool. boto3 is imported here only.
+role listings for accounts already seen run in the pool. The client comes from
+`awsswitch.sso.clients` (endpoint resolution, timeouts, capped replies, error text free of the
+token), the one home for those.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import IO, Any
 
+from awsswitch.context import display
 from awsswitch.errors import AwsswitchError
+from awsswitch.sso import clients
 from awsswitch.sync.naming import Grant
 
 DEFAULT_CONCURRENCY = 8
@@ -181,45 +185,23 @@ class Progress:
             self.stream.flush()
 
 
-def _endpoint(env: Mapping[str, str]) -> str | None:
-    # As botocore resolves it from os.environ; we may be handed a different mapping.
-    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
-        return None
-    return env.get("AWS_ENDPOINT_URL_SSO") or env.get("AWS_ENDPOINT_URL") or None
-
-
 def make_client(
     region: str, env: Mapping[str, str], *, concurrency: int, max_rate: float | None
 ) -> Any:
-    """An unsigned `sso` portal client: standard retries, a `Pacer`, a big enough pool."""
-    import botocore
-    import botocore.session
-    from botocore.config import Config
-
-    # Ignore AWS_PROFILE / AWS_DEFAULT_PROFILE: the profile they name may not exist yet.
-    session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-    config = Config(
-        signature_version=botocore.UNSIGNED,
-        connect_timeout=10,
-        read_timeout=30,
+    """A `sso` portal client from `clients.client` (unsigned, bounded, endpoint overrides
+    honoured), with more attempts for throttling, a `Pacer` and a big enough pool."""
+    client = clients.client(
+        "sso",
+        region,
+        env,
+        attempts=BOTOCORE_ATTEMPTS,
         max_pool_connections=max(10, concurrency + 2),
-        retries={"mode": "standard", "total_max_attempts": BOTOCORE_ATTEMPTS},
-    )
-    client = session.create_client(
-        "sso", region_name=region, config=config, endpoint_url=_endpoint(env)
     )
     pacer = Pacer(cap=max_rate)
+    # Registered before `clients`' bounded sender (a last handler), so it paces every send.
     client.meta.events.register("before-send.sso", pacer.before_send)
     client.meta.events.register("needs-retry.sso", pacer.on_response)
     return client
-
-
-def _error_code(exc: BaseException) -> str | None:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        code = response.get("Error", {}).get("Code")
-        return code if isinstance(code, str) else None
-    return None
 
 
 class _Lister:
@@ -278,23 +260,26 @@ class _Lister:
             try:
                 return method(accessToken=spec.access_token, **params)
             except ClientError as exc:
-                code = _error_code(exc)
+                code = clients.error_code(exc)
                 if code == "TooManyRequestsException" and attempt < OWN_RETRIES:
                     stats.own_retries += 1
                     delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt)
                     if self.stop.wait(random.uniform(delay / 2, delay)):
                         raise _Cancelled from None
                     continue
+                name = display(spec.name)
                 if code == "UnauthorizedException":
                     raise AwsswitchError(
-                        f"the portal rejected the token of sso-session {spec.name}: log in "
-                        f"again with `awsswitch login --sso-session {spec.name} --force`"
+                        f"the portal rejected the token of sso-session {name}: log in "
+                        f"again with `awsswitch login --sso-session {name} --force`"
                     ) from None
                 api = "".join(w.title() for w in operation.split("_"))
-                raise AwsswitchError(f"sso-session {spec.name}: {api} failed: {exc}") from None
+                reason = clients.describe(exc, [spec.access_token])
+                raise AwsswitchError(f"sso-session {name}: {api} failed: {reason}") from None
             except BotoCoreError as exc:
+                reason = clients.describe(exc, [spec.access_token])
                 raise AwsswitchError(
-                    f"sso-session {spec.name}: cannot reach the portal ({exc})"
+                    f"sso-session {display(spec.name)}: cannot reach the portal ({reason})"
                 ) from None
         raise AssertionError("unreachable")
 

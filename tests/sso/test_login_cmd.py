@@ -125,7 +125,9 @@ def test_session_missing_start_url(standin, sandbox) -> None:
     )
     result = sandbox.run("login", "p")
     assert result.returncode == 1
-    assert "missing the following configuration: ['sso_start_url']" in result.stderr
+    assert result.stderr == (
+        "awsswitch: sso-session bare is missing the following configuration: sso_start_url\n"
+    )
 
 
 def test_only_session_is_the_default(standin, sandbox) -> None:

@@ -313,31 +313,36 @@ def _read_until(proc: subprocess.Popen, needle: str, timeout: float = 30) -> str
 
 
 def test_two_processes_share_one_login(sandbox, monkeypatch) -> None:
+    """A second login of the same session, on a terminal, says it waits for the first (the
+    lock on the token cache folder), then finds the fresh token and keeps it."""
+    pexpect = pytest.importorskip("pexpect")
     with StandIn(auto_approve_after=None) as s:
         set_env(sandbox, monkeypatch, **s.env(), AWSSWITCH_AWS_CLI="native")
-        args = [sys.executable, "-m", "awsswitch", "login"]
+        args = ["-m", "awsswitch", "login"]
         first = subprocess.Popen(
-            [*args, POWERUSER], env=sandbox.env, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
-            stdin=subprocess.DEVNULL, text=True,
+            [sys.executable, *args, POWERUSER], env=sandbox.env, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         second = None
         try:
             s.wait_for_device_authorization(timeout=30)
-            second = subprocess.Popen(
-                [*args, READONLY], env=sandbox.env, stderr=subprocess.PIPE,
-                stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-            )  # fmt: skip
-            _read_until(second, "waiting for another awsswitch")
+            second = pexpect.spawn(
+                sys.executable, [*args, READONLY], env=sandbox.env, encoding="utf-8", timeout=30
+            )
+            second.expect("waiting for another awsswitch process to finish with sso-session corp")
+            second.expect(r"Ctrl-C to stop")
             s.approve()
             out1, err1 = first.communicate(timeout=60)
-            out2, err2 = second.communicate(timeout=60)
+            second.expect("fresh; kept it")
+            second.expect(pexpect.EOF)
         finally:
-            for proc in (first, second):
-                if proc is not None and proc.poll() is None:
-                    proc.kill()
+            if first.poll() is None:
+                first.kill()
+            if second is not None:
+                second.close()
         assert first.returncode == 0, err1
-        assert second.returncode == 0, err2
-        assert "logged in" in out1 and "fresh; kept" in out2
+        assert second.exitstatus == 0
+        assert "logged in" in out1
         assert s.count("StartDeviceAuthorization") == 1
 
 
