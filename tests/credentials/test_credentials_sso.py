@@ -329,3 +329,53 @@ def test_process_results_are_not_cached(sandbox: Any, tmp_path: Any) -> None:
     for _ in range(2):
         assert export(sandbox, "proc").returncode == 0
     assert counter.read_text() == "xx"
+
+
+def _export_on_a_terminal(sandbox: Any, tmp_path: Any, profile: str) -> tuple[int, str, str]:
+    """Run export with stdin and stderr on a pty and stdout to a file (as under
+    `eval "$(awsswitch export)"`): (exit status, stdout, what the terminal showed)."""
+    pexpect = pytest.importorskip("pexpect")
+    out = tmp_path / "stdout"
+    command = 'exec "$0" -m awsswitch.commands.export "$1" > "$2"'
+    child = pexpect.spawn(
+        "/bin/sh",
+        ["-c", command, sys.executable, profile, str(out)],
+        env=sandbox.env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, out.read_text(), child.before or ""
+
+
+def test_login_on_a_terminal_first(standin: StandIn, sandbox: Any, tmp_path: Any) -> None:
+    code, stdout, terminal = _export_on_a_terminal(sandbox, tmp_path, POWERUSER)
+    assert code == 0, terminal
+    assert "needs a login" in terminal
+    assert standin.count("StartDeviceAuthorization") == 1
+    (issued,) = _issued(standin)
+    values = parse_env_lines(stdout)
+    assert list(values) == [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ]
+    assert values["AWS_ACCESS_KEY_ID"] == issued["accessKeyId"]
+    assert issued["secretAccessKey"] not in terminal
+
+
+def test_revoked_session_logs_in_again_on_a_terminal(
+    standin: StandIn, sandbox: Any, tmp_path: Any
+) -> None:
+    write_grant(sandbox, standin)
+    standin.fail("GetRoleCredentials", "UnauthorizedException", status=401)
+    code, stdout, terminal = _export_on_a_terminal(sandbox, tmp_path, POWERUSER)
+    assert code == 0, terminal
+    assert standin.count("GetRoleCredentials") == 2
+    assert standin.count("StartDeviceAuthorization") == 1
+    (issued,) = _issued(standin)
+    assert parse_env_lines(stdout)["AWS_ACCESS_KEY_ID"] == issued["accessKeyId"]
