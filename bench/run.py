@@ -24,22 +24,32 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent))  # the checkout, for awsswitch.standin
 
 import fixtures  # noqa: E402
-import peers as peers_mod  # noqa: E402
 import report  # noqa: E402
-import scenarios  # noqa: E402
-from scenarios import Ctx  # noqa: E402
+from scenarios import (  # noqa: E402
+    baseline,
+    completion,
+    imports,
+    init,
+    memory,
+    peers,
+    prompt,
+    refresh,
+    switch,
+    sync,
+)
+from scenarios.common import Ctx  # noqa: E402
 
 GROUPS = {
-    "baseline": [scenarios.baseline],
-    "init": [scenarios.init],
-    "asw": [scenarios.asw_core, scenarios.asw_shells],
-    "refresh": [scenarios.refresh],
-    "prompt": [scenarios.prompt],
-    "tab": [scenarios.tab],
-    "memory": [scenarios.memory],
-    "sync": [scenarios.sync],
-    "peers": [peers_mod.peers],
-    "imports": [scenarios.imports],
+    "baseline": [baseline.baseline],
+    "init": [init.init],
+    "asw": [switch.asw_core, switch.asw_shells],
+    "refresh": [refresh.refresh],
+    "prompt": [prompt.prompt],
+    "tab": [completion.tab],
+    "memory": [memory.memory],
+    "sync": [sync.sync],
+    "peers": [peers.peers],
+    "imports": [imports.imports],
 }
 
 
@@ -83,7 +93,7 @@ def setup_interpreter(kind: str, install: bool) -> tuple[Path | None, Path | Non
     """
     if kind == "system":
         return Path(sys.executable), fixtures.awsswitch_script(), "system interpreter"
-    venv = peers_mod.cache_root() / "venvs" / "awsswitch"
+    venv = peers.cache_root() / "venvs" / "awsswitch"
     py = venv / "bin" / "python3"
     script = venv / "bin" / "awsswitch"
     stamp = venv / ".bench-stamp"
@@ -124,30 +134,6 @@ def setup_interpreter(kind: str, install: bool) -> tuple[Path | None, Path | Non
     return py, script, f"venv {venv} (checkout installed editable)"
 
 
-def start_standin(ctx: Ctx, size: int) -> None:
-    """The stand-in serves the same accounts and roles as the `size` fixture."""
-    try:
-        from awsswitch.standin import Account, StandIn
-    except Exception as exc:
-        ctx.standin_error = f"{type(exc).__name__}: {exc}"
-        return
-    n_sessions, n_accounts = fixtures.SIZES[size]
-    accounts = [
-        Account(
-            fixtures.account_id(i, a),
-            f"{loc}-app{a:04d}",
-            f"{loc}-app{a:04d}@example.com",
-            fixtures.ROLES,
-        )
-        for i, loc in enumerate(fixtures.LOCATIONS[:n_sessions])
-        for a in range(1, n_accounts + 1)
-    ]
-    try:
-        ctx.standin = StandIn(accounts=accounts, access_token_ttl=8 * 3600).start()
-    except Exception as exc:
-        ctx.standin_error = f"{type(exc).__name__}: {exc}"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs; a few minutes at most")
@@ -181,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     peer_tools: dict[str, str] = {}
     if "peers" in groups:
         log("setup: peers")
-        peer_tools = peers_mod.setup(peers_mod.cache_root(), log, install=not args.no_install)
+        peer_tools = peers.setup(peers.cache_root(), log, install=not args.no_install)
 
     root = Path(tempfile.mkdtemp(prefix="awsswitch-bench-"))
     sizes = tuple(sorted(int(s) for s in args.sizes.split(",") if s.strip()))
@@ -196,16 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     ctx.notes.append(f"Measured interpreter: {interp} ({py}).")
     if script is None:
         ctx.notes.append("awsswitch is not installed: every awsswitch row is n/a")
-    if {"refresh", "peers", "sync"} & set(groups):
-        start_standin(ctx, 1000 if 1000 in sizes else min(sizes))
     try:
         for group in groups:
             for fn in GROUPS[group]:
                 fn(ctx)
-        scenarios._bare_again(ctx)
+        baseline.bare_again(ctx)
     finally:
-        if ctx.standin is not None:
-            ctx.standin.stop()  # type: ignore[attr-defined]
+        ctx.close()
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
         else:
@@ -215,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     for tool in ("awsume", "aws-sso-util"):
         where = peer_tools.get(tool, "")
         if where and not where.startswith("error"):
-            extra[tool] = peers_mod.version(where, tool)
+            extra[tool] = peers.version(where, tool)
     extra["bench"] = "quick" if args.quick else "full"
     load_end = os.getloadavg()
     extra["load average (1 min) at start / end"] = f"{load_start[0]:.2f} / {load_end[0]:.2f}"

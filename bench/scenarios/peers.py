@@ -21,7 +21,8 @@ import measure
 import shellcode as sc
 from measure import Sample
 from report import NA, Row
-from scenarios import Ctx, _script_failure, guarded
+
+from scenarios.common import Ctx, guarded, script_failure
 
 AWS_V2 = "/usr/bin/aws"
 VENV_PACKAGES = {"awsume": "awsume", "aws-sso-util": "aws-sso-util"}
@@ -117,7 +118,7 @@ def version(bin_dir: str, name: str) -> str:
 
 def _token_for(ctx: Ctx, loc_index: int) -> dict[str, str]:
     start_url = fixtures.START_URL.format(n=loc_index)
-    grant = ctx.standin.mint_token(expires_in=8 * 3600)  # type: ignore[union-attr]
+    grant = ctx.standin.mint_token(expires_in=8 * 3600)
     return grant.cache_entry(start_url, fixtures.SSO_REGION)
 
 
@@ -140,15 +141,14 @@ def peers(ctx: Ctx) -> None:
     session = fx.sessions[-1]
     loc_index = fixtures.LOCATIONS.index(session.split(".", 1)[1])
     start_url = fixtures.START_URL.format(n=loc_index)
-    if ctx.standin is not None:
-        # One signed-in token for the target's session under both keys: sha1(session name) for
-        # sso-session profiles (CLI v2), sha1(start URL) for aws-sso-util's legacy lookup.
-        entry = _token_for(ctx, loc_index)
-        fixtures.write_token(ctx.bh.home, session, entry)
-        legacy = hashlib.sha1(start_url.encode("utf-8")).hexdigest()
-        legacy_path = ctx.bh.home / ".aws" / "sso" / "cache" / f"{legacy}.json"
-        legacy_path.write_text(json.dumps(entry), encoding="utf-8")
-    standin_env = ctx.standin.env() if ctx.standin is not None else {}  # type: ignore[union-attr]
+    # One signed-in token for the target's session under both keys: sha1(session name) for
+    # sso-session profiles (CLI v2), sha1(start URL) for aws-sso-util's legacy lookup.
+    entry = _token_for(ctx, loc_index)
+    fixtures.write_token(ctx.bh.home, session, entry)
+    legacy = hashlib.sha1(start_url.encode("utf-8")).hexdigest()
+    legacy_path = ctx.bh.home / ".aws" / "sso" / "cache" / f"{legacy}.json"
+    legacy_path.write_text(json.dumps(entry), encoding="utf-8")
+    standin_env = ctx.standin.env()
 
     # --- AWS CLI v2 -------------------------------------------------------------------------
     aws = tools.get("aws", "")
@@ -175,18 +175,10 @@ def peers(ctx: Ctx) -> None:
             )
         )
     what = f"AWS CLI v2 `aws configure export-credentials --profile P`, {size:,} profiles"
-    if aws.startswith("error") or ctx.standin is None:
-        ctx.add(
-            Row(
-                id="peers.aws.export",
-                group="peers",
-                what=what,
-                status=NA,
-                note=aws if aws.startswith("error") else "stand-in not available",
-            )
-        )
+    if aws.startswith("error"):
+        ctx.add(Row(id="peers.aws.export", group="peers", what=what, status=NA, note=aws))
     else:
-        env = ctx.env(size, AWS_DATA_PATH=ctx.standin.cli_data_path())  # type: ignore[union-attr]
+        env = ctx.env(size, AWS_DATA_PATH=ctx.standin.cli_data_path())
         s = measure.time_command(
             [
                 AWS_V2,
@@ -235,7 +227,7 @@ def peers(ctx: Ctx) -> None:
         )
         res = measure.run_shell_script("zsh", script, ctx.env(), ctx.work)
         s = measure.drop_warmup(res.samples.get("asp", Sample(error="no data")), 1)
-        fail = _script_failure(res, ctx)
+        fail = script_failure(res, ctx)
         if fail:
             s.error = fail
         ctx.add(
@@ -321,8 +313,8 @@ def peers(ctx: Ctx) -> None:
 
     # --- aws-sso-util -----------------------------------------------------------------------
     assu = tools.get("aws-sso-util", "error: not set up")
-    if assu.startswith("error") or ctx.standin is None:
-        note = assu if assu.startswith("error") else "stand-in not available"
+    if assu.startswith("error"):
+        note = assu
         for key in ("roles", "run-as"):
             ctx.add(
                 Row(
