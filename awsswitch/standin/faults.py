@@ -6,10 +6,12 @@ Injected errors: `StandIn.fail(operation, code, times=1)` answers the next `time
 
 Throttling: the `throttle_*` knobs answer 429 `TooManyRequestsException`.
 
-Reply faults, for `CreateToken` with the refresh_token grant:
+Reply faults, made for `CreateToken` with the refresh_token grant ("garbage", "hang" and
+"huge-body" also work on any other operation through `fail_reply`):
   `StandIn(refresh_fault=MODE)` / `s.refresh_fault = MODE`: every refresh while set;
   `s.fail_reply(operation, MODE, times=1, grant_type=None)`: the next `times` calls of
     `operation` (with `grantType == grant_type` when given); queued faults come first.
+  `python -m awsswitch.standin --refresh-fault MODE [--hang-limit SECONDS]`: the same, standalone.
 MODE is one of:
   "garbage"          200, `Content-Type: application/json`, a body that is not JSON (an
                      HTML error page, then a cut-off object; valid UTF-8); the request is not
@@ -27,7 +29,9 @@ MODE is one of:
   "huge-body"        the grant is processed and its real JSON reply is padded with spaces
                      (still valid JSON) to `huge_body_bytes` (default 32 MiB), streamed with an
                      honest Content-Length.
-A faulty call is recorded with `Call.fault` set to MODE.
+A faulty call is recorded with `Call.fault` set to MODE. Injected errors and throttling come
+first; a queued fault is used up by the first call it matches, even one that then ends in an
+error (a processed grant can still fail, e.g. with a spent refresh token).
 """
 
 from __future__ import annotations
