@@ -8,3 +8,4 @@ from awsswitch.shells.base import PosixShell
 class Bash(PosixShell):
     name = "bash"
     template = "asw.bash"
+    cli_completion = "awsswitch.bash"

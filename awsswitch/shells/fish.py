@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from awsswitch.shells.base import Shell, check_var_name
+from awsswitch.shells.base import Shell, check_var_name, check_words, wrap_words
 
 # Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
 TYPE_CHECKING = False
@@ -22,6 +22,7 @@ def _fish_table() -> dict[int, str]:
 class Fish(Shell):
     name = "fish"
     template = "asw.fish"
+    cli_completion = "."  # the folder: it goes on fish_complete_path
     _TABLE = _fish_table()
 
     def quote(self, value: str) -> str:
@@ -36,6 +37,16 @@ class Fish(Shell):
 
     def echo(self, text: str) -> str:
         return f"builtin printf '%s\\n' {self.quote(text)}"
+
+    def string_var(self, name: str, text: str) -> list[str]:
+        # Inside fish's single quotes a backslash is an escape too.
+        if "'" in text or "\\" in text:
+            raise ValueError(f"{name}: a fragment held in single quotes has a quote or backslash")
+        return [f"set -g {check_var_name(name)} '{text}'"]
+
+    def words_var(self, name: str, words: Sequence[str]) -> list[str]:
+        check_words(words)
+        return wrap_words(f"set -g {check_var_name(name)}", words, "", cont=" \\")
 
     def warn_universal(self, names: Sequence[str], message: str) -> str:
         """`message` is a printf format with two %s, both given the variable's name."""

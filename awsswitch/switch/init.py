@@ -14,7 +14,7 @@ import sys
 from awsswitch import __version__
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.shells import SUPPORTED, get_shell
-from awsswitch.shells.base import is_cmd_name
+from awsswitch.shells.base import completion_file, is_cmd_name
 
 # Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
 TYPE_CHECKING = False
@@ -150,13 +150,21 @@ def render(opts: InitOptions) -> str:
     shell = get_shell(shell_name)
     if opts.prefix and not shell.valid_alias(opts.prefix + "x"):
         raise UsageError(f"invalid alias prefix {opts.prefix!r}")
-    aliases = _aliases(shell_name, opts.prefix, opts.cmd) if opts.aliases else []
+    aliases: list[tuple[str, list[str]]] = []
+    if opts.aliases:
+        try:
+            aliases = _aliases(shell_name, opts.prefix, opts.cmd)
+        except AwsswitchError as exc:
+            # Without the integration the shell would lose `asw`, the prompt and completion
+            # over a config error: keep them, skip only the aliases, and say why.
+            sys.stderr.write(f"awsswitch init: no aliases: {exc.message}\n")
     return shell.render(
         exe=exe_words(),
         cmd=opts.cmd,
         prompt=opts.prompt,
         aliases=aliases,
         header=header(opts, shell_name),
+        cli=completion_file(shell.cli_completion),
     )
 
 

@@ -24,7 +24,6 @@ from support.shells import (
 from awsswitch.cli import app
 from awsswitch.config import names
 from awsswitch.config.profiles import load_index
-from awsswitch.shells.base import read_template
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETIONS = ROOT / "completions"
@@ -57,27 +56,33 @@ def test_the_walk_sees_the_app():
 
 def test_bash_file_lists_every_command_and_option():
     text = (COMPLETIONS / "awsswitch.bash").read_text()
-    spec = dict(re.findall(r'^\s*"?([a-z -]*)"?\) _awsswitch_cli_words="([^"]*)"', text, re.M))
+    spec = {
+        path: (subs.split(), words.split())
+        for path, subs, words in re.findall(
+            r'^\s*"?([a-z -]*)"?\) __awsswitch_cli_subs=\(([^)]*)\); '
+            r"__awsswitch_cli_words=\(([^)]*)\)",
+            text,
+            re.M,
+        )
+    }
     for path, (opts, subs) in _commands().items():
         assert path in spec, f"no completion spec for `awsswitch {path}`"
-        words = {w.rstrip("=") for w in spec[path].split()}
-        assert set(opts) | set(subs) | {"--help", "-h"} <= words, path
+        assert set(subs) == set(spec[path][0]), path
+        words = {w.rstrip("=") for w in spec[path][1]}
+        assert set(opts) | {"--help", "-h"} <= words, path
 
 
 def test_zsh_file_lists_every_command_and_option():
     text = (COMPLETIONS / "_awsswitch").read_text()
     for path, (opts, subs) in _commands().items():
-        name = path.split()[-1] if path else None
-        if name is None:
-            block = text
-        else:
-            match = re.search(rf"^\s*\({re.escape(name)}\)\n(.*?)\n\s*;;", text, re.M | re.S)
-            assert match, f"no completion block for `awsswitch {path}`"
-            block = match.group(1)
+        name = "_awsswitch" + "".join("_" + w.replace("-", "_") for w in path.split())
+        match = re.search(rf"^{name}\(\) {{\n(.*?)\n}}$", text, re.M | re.S)
+        assert match, f"no completion function for `awsswitch {path}`"
+        block = match.group(1)
         for opt in opts:
-            assert re.search(rf"['{{,]{re.escape(opt)}[=\[,}}]", block), (path, opt)
+            assert re.search(rf"['{{,)]{re.escape(opt)}[=\[,}}]", block), (path, opt)
         for sub in subs:
-            assert f"'{sub}:" in text, (path, sub)
+            assert f"'{sub}:" in block, (path, sub)
     assert text.startswith("#compdef awsswitch\n")
 
 
@@ -85,36 +90,12 @@ def test_fish_file_lists_every_command_and_option():
     text = (COMPLETIONS / "awsswitch.fish").read_text()
     lines = text.splitlines()
     for path, (opts, subs) in _commands().items():
-        name = path.split()[-1] if path else None
-        if name is None:
-            mine = [ln for ln in lines if "not __fish_seen_subcommand_from $commands" in ln]
-        elif path.startswith("configure "):
-            mine = [ln for ln in lines if f"__awsswitch_cli_configure_sub {name}'" in ln]
-        else:
-            mine = [
-                ln for ln in lines if re.search(rf"__fish_seen_subcommand_from [^']*\b{name}\b", ln)
-            ]
-        joined = "\n".join(mine)
+        mine = "\n".join(ln for ln in lines if f'__awsswitch_cli_at "{path}"' in ln)
         for opt in opts:
             flag = f"-l {opt[2:]}" if opt.startswith("--") else f"-s {opt[1:]}"
-            assert re.search(rf"{re.escape(flag)}\b", joined), (path, opt)
+            assert re.search(rf"{re.escape(flag)}\b", mine), (path, opt)
         for sub in subs:
-            assert re.search(rf"-a {re.escape(sub)}\b", text), (path, sub)
-
-
-def test_static_name_listers_are_the_templates_own():
-    """The static files carry a copy of the init templates' name lister (they must work
-    without `init`); the copies may not drift."""
-    pairs = [
-        ("asw.bash", "awsswitch.bash", "_awsswitch_cli_"),
-        ("asw.zsh", "_awsswitch", "_awsswitch_cli_"),
-        ("asw.fish", "awsswitch.fish", "__awsswitch_cli_"),
-    ]
-    for template, static, prefix in pairs:
-        source = read_template(template)
-        # From the awk parser to the end of the name listers: the awk program drifts too.
-        block = source[source.index("# The awk parser") : source.index("# Regions offered")]
-        assert block.replace("__awsswitch_", prefix) in (COMPLETIONS / static).read_text()
+            assert re.search(rf"-a {re.escape(sub)}\b", mine), (path, sub)
 
 
 # -- in-shell names == load_index ---------------------------------------------------------

@@ -19,8 +19,7 @@ from support.shells import SHELLS, init_code, run_shell, source_line
 from awsswitch.shells import get_shell
 from awsswitch.sso import state
 
-PY_STATE = {state.FRESH: "fresh", state.REFRESHABLE: "refresh", state.LOGIN_NEEDED: "login"}
-MARK_STATE = {"": "fresh", "~": "refresh", "!": "login"}
+MARK_STATE = {"": state.FRESH, "~": state.REFRESHABLE, "!": state.LOGIN_NEEDED}
 SEGMENT = "aws:p"  # AWS_PROFILE=p, switched by awsswitch (AWSSWITCH_PROFILE=p)
 
 NOW = datetime.now(timezone.utc)
@@ -70,36 +69,40 @@ TABLE: list[tuple[str, str, bytes | None]] = [
     # What the AWS CLI and botocore write.
     ("valid fresh", "fresh", TOKEN),
     ("pretty-printed over many lines", "fresh", _dump(_token(), indent=2)),
-    ("near expiry, refreshable", "refresh", _dump(_token(600))),
-    ("expired, refreshable", "refresh", _dump(_token(-HOUR))),
-    ("near expiry, no refresh token", "login", _dump(_token(600, refreshToken=None))),
-    ("expired without refresh token", "login", _dump(_token(-HOUR, refreshable=False))),
+    ("near expiry, refreshable", "refreshable", _dump(_token(600))),
+    ("expired, refreshable", "refreshable", _dump(_token(-HOUR))),
+    ("near expiry, no refresh token", "login-needed", _dump(_token(600, refreshToken=None))),
+    ("expired without refresh token", "login-needed", _dump(_token(-HOUR, refreshable=False))),
     (
         "registration expired",
-        "login",
+        "login-needed",
         _dump(_token(-HOUR, registrationExpiresAt=_z(-60))),
     ),
-    ("registration date not a date", "login", _dump(_token(-HOUR, registrationExpiresAt="x"))),
-    ("clientSecret empty, expired", "login", _dump(_token(-HOUR, clientSecret=""))),
+    (
+        "registration date not a date",
+        "login-needed",
+        _dump(_token(-HOUR, registrationExpiresAt="x")),
+    ),
+    ("clientSecret empty, expired", "login-needed", _dump(_token(-HOUR, clientSecret=""))),
     ("pre-2.7.32 token (no client fields)", "fresh", _dump(_token(refreshable=False))),
     # Not a token file.
-    ("missing file", "login", None),
-    ("empty file", "login", b""),
-    ("{not json", "login", b"{not json"),
-    ("a JSON array", "login", b"[]"),
-    ("an empty object", "login", b"{}"),
+    ("missing file", "login-needed", None),
+    ("empty file", "login-needed", b""),
+    ("{not json", "login-needed", b"{not json"),
+    ("a JSON array", "login-needed", b"[]"),
+    ("an empty object", "login-needed", b"{}"),
     # Corrupt JSON that still holds the fields.
-    ("truncated JSON, fields intact", "login", TOKEN[:-1]),
-    ("truncated in a later value", "login", TOKEN[: TOKEN.index(b"aorAAAA") + 4]),
-    ("leading UTF-8 BOM", "login", b"\xef\xbb\xbf" + TOKEN),
-    ("NUL byte after the object", "login", TOKEN + b"\0"),
-    ("NUL byte inside", "login", TOKEN.replace(b'"region"', b'"reg\0ion"')),
-    ("a second object after it", "login", TOKEN + b"{}"),
-    ("trailing comma", "login", TOKEN[:-1] + b",}"),
-    ("raw tab inside a string", "login", TOKEN.replace(b"eu-west-1", b"eu\twest-1")),
-    ("unknown escape in a string", "login", TOKEN.replace(b"eu-west-1", b"eu\\xwest-1")),
-    ("number with a leading zero", "login", TOKEN[:-1] + b', "n": 01}'),
-    ("whole number of 4,301 digits", "login", TOKEN[:-1] + b', "n": 1' + b"0" * 4300 + b"}"),
+    ("truncated JSON, fields intact", "login-needed", TOKEN[:-1]),
+    ("truncated in a later value", "login-needed", TOKEN[: TOKEN.index(b"aorAAAA") + 4]),
+    ("leading UTF-8 BOM", "login-needed", b"\xef\xbb\xbf" + TOKEN),
+    ("NUL byte after the object", "login-needed", TOKEN + b"\0"),
+    ("NUL byte inside", "login-needed", TOKEN.replace(b'"region"', b'"reg\0ion"')),
+    ("a second object after it", "login-needed", TOKEN + b"{}"),
+    ("trailing comma", "login-needed", TOKEN[:-1] + b",}"),
+    ("raw tab inside a string", "login-needed", TOKEN.replace(b"eu-west-1", b"eu\twest-1")),
+    ("unknown escape in a string", "login-needed", TOKEN.replace(b"eu-west-1", b"eu\\xwest-1")),
+    ("number with a leading zero", "login-needed", TOKEN[:-1] + b', "n": 01}'),
+    ("whole number of 4,301 digits", "login-needed", TOKEN[:-1] + b', "n": 1' + b"0" * 4300 + b"}"),
     (
         "number of 4,301 digits and a fraction",
         "fresh",
@@ -108,7 +111,7 @@ TABLE: list[tuple[str, str, bytes | None]] = [
     # Keys given twice: json.loads keeps the last.
     (
         "duplicate expiresAt, the last expired",
-        "login",
+        "login-needed",
         _pairs(("accessToken", '"a"'), ("expiresAt", FRESH_AT), ("expiresAt", EXPIRED_AT)),
     ),
     (
@@ -118,26 +121,30 @@ TABLE: list[tuple[str, str, bytes | None]] = [
     ),
     (
         "duplicate accessToken, the last null",
-        "login",
+        "login-needed",
         _pairs(("accessToken", '"a"'), ("expiresAt", FRESH_AT), ("accessToken", "null")),
     ),
     (
         "accessToken null plus a nested accessToken",
-        "login",
+        "login-needed",
         _pairs(("accessToken", "null"), ("x", '{"accessToken": "a"}'), ("expiresAt", FRESH_AT)),
     ),
     (
         "accessToken only inside an array",
-        "login",
+        "login-needed",
         _pairs(("x", '["accessToken", "a"]'), ("expiresAt", FRESH_AT)),
     ),
     # The fields' values.
-    ("missing accessToken", "login", _dump(_token(accessToken=None))),
-    ("accessToken empty string", "login", _dump(_token(accessToken=""))),
+    ("missing accessToken", "login-needed", _dump(_token(accessToken=None))),
+    ("accessToken empty string", "login-needed", _dump(_token(accessToken=""))),
     ("accessToken with escapes", "fresh", _dump(_token(accessToken='a"b\\c/\u00e9'))),
-    ("numbers instead of strings", "login", _dump(_token(accessToken=12, expiresAt=4102444800))),
-    ("expiresAt null", "login", _dump({**_token(), "expiresAt": None})),
-    ("missing expiresAt", "login", _dump(_token(expiresAt=None))),
+    (
+        "numbers instead of strings",
+        "login-needed",
+        _dump(_token(accessToken=12, expiresAt=4102444800)),
+    ),
+    ("expiresAt null", "login-needed", _dump({**_token(), "expiresAt": None})),
+    ("missing expiresAt", "login-needed", _dump(_token(expiresAt=None))),
     (
         "values of every JSON kind besides",
         "fresh",
@@ -171,12 +178,12 @@ TABLE: list[tuple[str, str, bytes | None]] = [
     ),
     (
         "expiresAt +02:00, 10 minutes left",
-        "refresh",
+        "refreshable",
         _dump(_token(expiresAt=_z(600, "%Y-%m-%dT%H:%M:%S+02:00", offset=120))),
     ),
     (
         "expiresAt -0530, 10 minutes left",
-        "refresh",
+        "refreshable",
         _dump(_token(expiresAt=_z(600, "%Y-%m-%dT%H:%M:%S-0530", offset=-330))),
     ),
     (
@@ -186,21 +193,25 @@ TABLE: list[tuple[str, str, bytes | None]] = [
     ),
     (
         "expiresAt without a zone, 10 minutes left",
-        "refresh",
+        "refreshable",
         _dump(_token(expiresAt=_z(600, "%Y-%m-%d %H:%M:%S"))),
     ),
     ("expiresAt a date only", "fresh", _dump(_token(expiresAt="2099-01-01"))),
     (
         "expiresAt 29 February of a common year",
-        "login",
+        "login-needed",
         _dump(_token(expiresAt="2099-02-29T00:00:00Z")),
     ),
-    ("expiresAt 24:00", "login", _dump(_token(expiresAt="2099-01-01T24:00:00Z"))),
-    ("expiresAt year 0", "login", _dump(_token(expiresAt="0000-01-01T00:00:00Z"))),
-    ("expiresAt offset of 24 hours", "login", _dump(_token(expiresAt="2099-01-01T00:00:00+24:00"))),
+    ("expiresAt 24:00", "login-needed", _dump(_token(expiresAt="2099-01-01T24:00:00Z"))),
+    ("expiresAt year 0", "login-needed", _dump(_token(expiresAt="0000-01-01T00:00:00Z"))),
+    (
+        "expiresAt offset of 24 hours",
+        "login-needed",
+        _dump(_token(expiresAt="2099-01-01T00:00:00+24:00")),
+    ),
     (
         "expiresAt fraction without digits",
-        "login",
+        "login-needed",
         _dump(_token(expiresAt="2099-01-01T00:00:00.Z")),
     ),
 ]
@@ -230,7 +241,7 @@ CONSERVATIVE: list[tuple[str, str, bytes]] = [
 
 def _python_state(path: Path) -> str:
     token, missing = state.load_token(str(path))
-    return PY_STATE[state.classify(token, missing=missing)[0]]
+    return state.classify(token, missing=missing)[0]
 
 
 def _write(sandbox, rows: list[tuple[str, str, bytes | None]]) -> list[Path]:
@@ -317,7 +328,7 @@ def test_conservative_cases_say_login(sandbox, shell):
     assert [_python_state(p) for p in paths] == [want for _, want, _ in CONSERVATIVE]
     # ...and the shells say login: a "!" too many, never a missing one.
     got = _shell_states(sandbox, shell, paths)
-    assert not _mismatches(CONSERVATIVE, got, ["login"] * len(CONSERVATIVE))
+    assert not _mismatches(CONSERVATIVE, got, ["login-needed"] * len(CONSERVATIVE))
 
 
 # -- dates -------------------------------------------------------------------------------

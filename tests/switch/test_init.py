@@ -7,6 +7,7 @@ import json
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from support.sandbox import require
@@ -199,12 +200,21 @@ def test_never_touches_rc_files(sandbox, shell):
         assert not (sandbox.home / rc).exists()
 
 
-def test_bash_template_passes_shellcheck(sandbox):
+BASH_SOURCES = [
+    "shell/asw.bash",
+    "shell/fragments/names.bash",
+    "shell/fragments/token.sh",
+    "shell/fragments/complete.bash",
+    "completions/awsswitch.bash",
+]
+
+
+@pytest.mark.parametrize("name", BASH_SOURCES)
+def test_bash_sources_pass_shellcheck(sandbox, name):
     require("shellcheck")
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
-        ["shellcheck", "-s", "bash", str(_template_path("asw.bash"))],
-        capture_output=True,
-        text=True,
+        ["shellcheck", "-s", "bash", str(root / name)], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout
 
@@ -229,18 +239,6 @@ def test_zsh_and_fish_parse(sandbox, options):
             path.write_text(source)
             proc = subprocess.run([*check, str(path)], capture_output=True, text=True)
             assert proc.returncode == 0, proc.stderr
-
-
-def _template_path(name: str):
-    from pathlib import Path
-
-    import awsswitch
-
-    root = Path(awsswitch.__file__).resolve().parent
-    for folder in (root / "shell", root.parent / "shell"):
-        if (folder / name).exists():
-            return folder / name
-    raise AssertionError(name)
 
 
 def test_fish_output_never_uses_builtin_abbr(sandbox):
