@@ -197,11 +197,16 @@ def describe(exc: BaseException, secrets: Iterable[object] = ()) -> str:
     offending value, and a server may echo the request in its error message: both pass
     through `redact`.
     """
+    from botocore.exceptions import BotoCoreError
+
     code = error_code(exc)
     if code is not None:
         error = getattr(exc, "response", {}).get("Error") or {}
         message = error.get("Message") if isinstance(error, dict) else None
         text = f"{code}: {message}" if isinstance(message, str) and message else code
+    elif isinstance(exc, (ValueError, TypeError)) and not isinstance(exc, BotoCoreError):
+        # botocore's parser failing on a reply that does not fit the API's shapes
+        text = f"unreadable reply from the service ({exc or type(exc).__name__})"
     else:
         text = str(exc) or type(exc).__name__
     return redact(text, secrets)

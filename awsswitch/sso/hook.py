@@ -124,7 +124,6 @@ def _make_fresh(
             refresh.refresh(target, env)
         except refresh.RefreshFailed as exc:
             why = f"refresh failed: {exc}"
-            _say(f"could not refresh the token for {target.label} ({exc})")
         else:
             status = state.status_of(target)
             if status.state == state.FRESH:
@@ -135,8 +134,8 @@ def _make_fresh(
         if left is not None and left > 0:
             # Still valid: every SDK uses it until it expires; do not fail a scripted switch.
             _say(
-                f"the token for {target.label} has {state.describe_left(left)} and was not "
-                f"renewed ({why}); using it. Run `{target.login_hint}` for a new one."
+                f"the token for {target.label} was not renewed ({why}); it has "
+                f"{state.describe_left(left)}: using it. Run `{target.login_hint}` for a new one."
             )
             return KEPT
         advice = f"Run `{target.login_hint}` first" + (f", {alternative}" if alternative else "")

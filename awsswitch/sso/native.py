@@ -104,7 +104,7 @@ class Authorization:
         lifetime = (
             DEFAULT_EXPIRES_IN
             if expires_in is None
-            else cache.int_field(reply, "expiresIn", 1, cache.MAX_EXPIRES_IN)
+            else cache.int_field(reply, "expiresIn", 1, 2**63)
         )
         self.wait = min(lifetime, MAX_WAIT)
 

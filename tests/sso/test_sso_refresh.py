@@ -144,7 +144,36 @@ def test_refresh_rejected_but_still_valid_keeps_going(standin, sandbox, capsys) 
     """Off a terminal, a token with minutes left is still usable: warn, do not fail."""
     write_token(sandbox, expires_in=300)
     assert _ensure(POWERUSER, interactive=False) == hook.KEPT
-    assert "could not refresh" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "was not renewed (refresh failed: InvalidClientException" in err
+    assert "5m left: using it" in err
+
+
+@pytest.mark.parametrize("left", [600, 30])
+def test_unrefreshable_but_valid_token_is_used_off_a_terminal(
+    standin, sandbox, capsys, left: int
+) -> None:
+    """As every SDK does: a token that cannot be refreshed is still used while it lasts.
+    Off a terminal the switch goes on and says how long it has; nothing is called."""
+    write_token(sandbox, expires_in=left, refreshable=False)
+    before = token_file(sandbox).read_bytes()
+    assert _ensure(POWERUSER, interactive=False) == hook.KEPT
+    err = capsys.readouterr().err
+    assert "cannot be refreshed" in err and f"{round(left / 60)}m left: using it" in err
+    assert "awsswitch login --sso-session corp" in err
+    assert standin.calls == []
+    assert token_file(sandbox).read_bytes() == before
+
+
+def test_unrefreshable_but_valid_token_logs_in_early_on_a_terminal(
+    standin, sandbox, monkeypatch
+) -> None:
+    from awsswitch.sso import native
+
+    monkeypatch.setattr(native, "_sleep", lambda _s: None)
+    write_token(sandbox, expires_in=600, refreshable=False)
+    assert _ensure(POWERUSER, interactive=True) == hook.LOGGED_IN
+    assert standin.count("StartDeviceAuthorization") == 1
 
 
 def test_refresh_rejected_on_terminal_logs_in(standin, sandbox, monkeypatch) -> None:

@@ -457,8 +457,41 @@ def test_login_needed_off_a_terminal_fails_clearly_and_writes_nothing(
     result = sync(sandbox, HOME)
     assert result.returncode == 1
     assert "needs a login" in result.stderr
+    # The advice fits sync: log in first (`asw --no-login` is the switch's way out).
+    assert f"Run `awsswitch login --sso-session {HOME}` first." in result.stderr
+    assert "--no-login" not in result.stderr
     assert sandbox.config.read_bytes() == before
     assert org.count("ListAccounts") == 0
+
+
+def test_portal_error_messages_never_show_the_token(sandbox: Sandbox, org: StandIn) -> None:
+    """A portal that echoes the request in its error: the token is redacted."""
+    token = sandbox.sso_cache / (hashlib.sha1(HOME.encode()).hexdigest() + ".json")
+    access = json.loads(token.read_text())["accessToken"]
+    org.fail("ListAccounts", "InvalidRequestException", message=f"bad token {access}")
+    result = sync(sandbox, HOME)
+    assert result.returncode == 1
+    assert "ListAccounts failed: InvalidRequestException" in result.stderr
+    assert access not in result.stderr and "[redacted]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "message"),
+    [
+        (["--region", "eu-west-1a"], None, "availability zone; its region is eu-west-1"),
+        (["--region", "EU-WEST-1"], None, "lower case"),
+        ([], "sso_region = moon-1", "sso_region 'moon-1' of [sso-session awssso.home]"),
+    ],
+)
+def test_regions_follow_the_one_rule(
+    sandbox: Sandbox, org: StandIn, args: list[str], config: str | None, message: str
+) -> None:
+    if config is not None:
+        sandbox.write_config(USER_CONFIG.replace("sso_region = eu-west-1", config))
+    result = sync(sandbox, HOME, *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert org.counts() == {}
 
 
 def test_token_rejected_by_the_portal(sandbox: Sandbox, org: StandIn) -> None:
