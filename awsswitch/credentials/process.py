@@ -53,8 +53,16 @@ def check_chain(profile: str, env: Mapping[str, str]) -> None:
         )
 
 
-def run(command: str, *, profile: str, env: Mapping[str, str], interactive: bool) -> Credentials:
-    """The credentials `command` prints; AwsswitchError when it fails, hangs or lies."""
+def run(
+    command: str,
+    *,
+    profile: str,
+    env: Mapping[str, str],
+    interactive: bool,
+    outer: str | None = None,
+) -> Credentials:
+    """The credentials `command` prints; AwsswitchError when it fails, hangs or lies.
+    `outer`: the profile being resolved, when `profile` is only the source of its role."""
     import shlex
     import subprocess
 
@@ -66,7 +74,8 @@ def run(command: str, *, profile: str, env: Mapping[str, str], interactive: bool
     if not argv:
         raise AwsswitchError(f"{what} is empty")
     child_env = dict(env)
-    child_env[CHAIN_VARIABLE] = json.dumps([*chain(env), profile])
+    names = [*chain(env), *([outer] if outer and outer != profile else []), profile]
+    child_env[CHAIN_VARIABLE] = json.dumps(names)
     timeout = INTERACTIVE_TIMEOUT if interactive else TIMEOUT
     try:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env)

@@ -108,7 +108,11 @@ class _Resolver:
             from awsswitch.credentials import process
 
             return process.run(
-                command, profile=profile.name, env=self.env, interactive=self.ctx.interactive
+                command,
+                profile=profile.name,
+                env=self.env,
+                interactive=self.ctx.interactive,
+                outer=self.profile.name,
             )
         if "aws_access_key_id" in cfg:
             return _keys(cfg, profile.name, "the config file")

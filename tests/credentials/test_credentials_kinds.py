@@ -329,6 +329,18 @@ def test_process_loop_is_refused(sandbox: Any) -> None:
     assert "loop" in out.stderr
 
 
+def test_role_whose_source_process_exports_the_role_is_refused(sandbox: Any) -> None:
+    command = f"{sys.executable} -m awsswitch.commands.export --format process outer-role"
+    _process_profile(sandbox, "inner-proc", command)
+    with sandbox.config.open("a") as fh:
+        fh.write(
+            "[profile outer-role]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = inner-proc\n"
+        )
+    out = export(sandbox, "outer-role", timeout=60)
+    assert out.returncode == 1
+    assert "credential_process loop: outer-role -> inner-proc -> outer-role" in out.stderr
+
+
 def test_resolve_in_process_matches(sandbox: Any, tmp_path: Any) -> None:
     import io
 

@@ -64,6 +64,16 @@ def test_cache_keys_are_botocores() -> None:
         assert mine == fetcher._cache_key
 
 
+def test_one_key_function_for_the_cli_cache() -> None:
+    """sso.cache (logout's cleanup) computes the same names until it delegates here."""
+    from awsswitch.sso import cache as sso_cache
+
+    for session, url in (("corp", START_URL), (None, LEGACY_URL)):
+        assert sso_cache.cli_credential_cache_key(
+            "111111111111", "PowerUser", session=session, start_url=url
+        ) == cache.sso_key("111111111111", "PowerUser", session=session, start_url=url)
+
+
 def test_cold_fetch_caches_as_the_cli(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
     out = export(sandbox, POWERUSER)
