@@ -25,13 +25,26 @@ if TYPE_CHECKING:
 COLUMNS = ("PROFILE", "SHORT", "KIND", "SESSION", "ACCOUNT", "ROLE", "REGION", "TOKEN")
 
 
-def _token(profile: profiles.Profile, index: profiles.ProfileIndex, env: Mapping[str, str]) -> Any:
+def _token(
+    profile: profiles.Profile,
+    index: profiles.ProfileIndex,
+    env: Mapping[str, str],
+    seen: dict[tuple, Any],
+) -> Any:
+    """`state.profile_token_status`, reading each token file once: hundreds of profiles
+    usually share a handful of sso-sessions."""
     from awsswitch.sso import state
 
     try:
-        return state.profile_token_status(profile, index, env)
+        target = state.link(profile, index, env)
     except AwsswitchError as exc:  # e.g. a source_profile loop: show it, keep listing
         return exc
+    if target is None:
+        return None
+    key = (target.cache_file, target.session, target.start_url, target.problem)
+    if key not in seen:
+        seen[key] = state.status_of(target)
+    return seen[key]
 
 
 def _expires(status: Any) -> str | None:
@@ -49,8 +62,9 @@ def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
     index = profiles.load_index(env)
     active = env.get("AWS_PROFILE") or None
     out: list[dict[str, Any]] = []
+    seen: dict[tuple, Any] = {}
     for p in index.profiles:
-        status = _token(p, index, env)
+        status = _token(p, index, env, seen)
         if status is None:
             token: Any = None
         elif isinstance(status, AwsswitchError):
