@@ -36,7 +36,7 @@ Formats (default {formats.DEFAULT}):
   env            export NAME=VALUE       eval "$(awsswitch export)"
   env-no-export  NAME=VALUE
   fish           set -gx NAME "VALUE"    awsswitch export --format fish | source
-  powershell     $Env:NAME="VALUE"       awsswitch export --format powershell | Invoke-Expression
+  powershell     $Env:NAME="VALUE"       awsswitch export -f powershell | Out-String | iex
   process        credential_process JSON (Version 1), for a profile's credential_process line
   dotenv         NAME=VALUE, unquoted    docker run --env-file <(awsswitch export --format dotenv)
 Values with characters a shell would interpret are single-quoted; a value a format
