@@ -15,7 +15,6 @@ the SSO profile, its session and its token file; every other lookup here asks it
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime, timezone
 
@@ -23,6 +22,10 @@ try:  # CPython's own sha1: hashlib would load OpenSSL first (~2 ms on every `as
     from _sha1 import sha1 as _sha1
 except ImportError:  # pragma: no cover - other interpreters
     from hashlib import sha1 as _sha1
+try:  # the C scanner behind json.loads: the json package imports `re` (~3 ms per `asw`)
+    from _json import make_scanner as _make_scanner
+except ImportError:  # pragma: no cover - other interpreters
+    _make_scanner = None
 
 from awsswitch import files, paths
 from awsswitch.config.profiles import KIND_SSO, KIND_SSO_LEGACY, Profile, ProfileIndex
@@ -185,6 +188,41 @@ def parse_time(value: Any) -> datetime | None:
         return LATEST if parsed.year > 1 else EARLIEST
 
 
+class _JsonSettings:
+    """What json.decoder.JSONDecoder() hands the C scanner (json.loads' defaults)."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = float  # NaN, Infinity, -Infinity, as json.loads reads them
+
+
+_scan: Any = None
+_JSON_SPACE = " \t\n\r"
+
+
+def loads(text: str) -> Any:
+    """json.loads(text), same result, same ValueError on bad input, without importing the
+    json package on the fresh-token path (only an error imports it, for its message)."""
+    global _scan
+    if _make_scanner is None:  # pragma: no cover - other interpreters
+        import json
+
+        return json.loads(text)
+    if _scan is None:
+        _scan = _make_scanner(_JsonSettings)
+    start = len(text) - len(text.lstrip(_JSON_SPACE))
+    try:
+        value, end = _scan(text, start)
+    except StopIteration:
+        raise ValueError("expecting a JSON value") from None
+    if text[end:].strip(_JSON_SPACE):
+        raise ValueError("extra data after the JSON value")
+    return value
+
+
 def load_json(path: str, what: str = "cached token") -> tuple[dict[str, Any] | None, str]:
     """(the JSON object in `path`, "") or (None, why not). Never raises, never blocks:
     a missing file, a FIFO, a device, a folder, a file over files.TOKEN_LIMIT, unreadable
@@ -198,7 +236,7 @@ def load_json(path: str, what: str = "cached token") -> tuple[dict[str, Any] | N
     except (OSError, ValueError) as exc:  # e.g. a NUL byte in a path built from config
         return None, f"cannot read the {what} ({exc})"
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):  # bad UTF-8, bad JSON, absurd nesting
         return None, f"the {what} file is corrupt (not valid JSON)"
     if not isinstance(data, dict):

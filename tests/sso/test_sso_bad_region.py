@@ -9,6 +9,8 @@ from typing import Any
 
 from support.sso import CONFIG, REGION, write_token
 
+from awsswitch import regions
+
 BAD = CONFIG.replace(
     f"sso_region = {REGION}\nsso_registration_scopes",
     "sso_region = bad region\nsso_registration_scopes",
@@ -35,7 +37,9 @@ def test_failed_refresh_keeps_a_valid_token_without_traceback(sandbox: Any) -> N
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stderr
     assert "export AWS_PROFILE='awsprofile.home.poweruser'" in result.stdout
-    assert "refresh" in result.stderr.lower()
+    assert "refresh failed: the sso_region 'bad region' of sso-session corp is unusable" in (
+        result.stderr
+    )
 
 
 def test_login_with_a_bad_region_is_a_clean_error(sandbox: Any) -> None:
@@ -43,4 +47,15 @@ def test_login_with_a_bad_region_is_a_clean_error(sandbox: Any) -> None:
     result = sandbox.run("login", "home.poweruser", "--native", "--no-browser")
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
-    assert result.stderr.startswith("awsswitch: ")
+    # the one region rule (awsswitch.regions) names the problem, before any network call
+    assert result.stderr == (
+        "awsswitch: the sso_region 'bad region' of sso-session corp is unusable: "
+        f"{regions.why_not('bad region')}\n"
+    )
+
+
+def test_availability_zone_as_sso_region(sandbox: Any) -> None:
+    sandbox.write_config(BAD.replace("bad region", "us-east-1a"))
+    result = sandbox.run("login", "home.poweruser", "--native", "--no-browser")
+    assert result.returncode == 1
+    assert "that is an availability zone; its region is us-east-1" in result.stderr

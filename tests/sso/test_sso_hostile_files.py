@@ -216,3 +216,13 @@ def test_token_file_mode_and_key(sandbox) -> None:
     """The cache file the helpers above poke at is the real one."""
     assert token_file(sandbox).name == CORP_KEY + ".json"
     assert files.TOKEN_LIMIT == 1024 * 1024
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_logout_removes_whatever_is_there(standin, sandbox, kind: str) -> None:
+    MAKERS[kind](sandbox)
+    result = _run(sandbox, "logout", "--sso-session", "corp")
+    assert result.returncode == 0, result.stderr
+    assert "Logged out of sso-session corp" in result.stdout
+    assert not os.path.lexists(token_file(sandbox))
+    assert standin.calls == []  # no token was read, so no portal call

@@ -249,3 +249,54 @@ def test_config_fixture_is_what_botocore_sees(sso_config) -> None:
     loaded = load_config(str(sso_config.config))
     assert loaded["sso_sessions"]["corp"]["sso_start_url"] in CONFIG
     assert loaded["profiles"]["chained"]["source_profile"] == POWERUSER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}',
+        ' \n{"a": [1, 2.5, true, null, "x\\u00e9"]}\t',
+        "",
+        "{",
+        "[]",
+        "null",
+        "NaN",
+        "[Infinity, -Infinity, 1e999]",
+        '{"a":1} x',
+        '{"a":1}{}',
+        "\ufeff{}",
+        '{"a": "\\ud800"}',
+        '{"a":1,}',
+        "{'a':1}",
+        '{"a":"\x01"}',
+        '{"a": 1, "a": 2}',
+        "[" * 100_000,
+    ],
+)
+def test_loads_is_json_loads(text: str) -> None:
+    """The token reader's JSON parser answers exactly as json.loads does."""
+
+    def outcome(parse: object) -> object:
+        try:
+            return ("value", repr(parse(text)))  # type: ignore[operator]
+        except (ValueError, RecursionError) as exc:
+            return ("error", type(exc) is RecursionError)
+
+    assert outcome(state.loads) == outcome(json.loads)
+
+
+def test_fresh_switch_imports_neither_json_nor_re(sandbox, sso_config) -> None:
+    """The fresh-token check is one small file read: the json package (which imports `re`)
+    is not loaded for it."""
+    write_token(sso_config, expires_in=3600)
+    code = (
+        "import os,sys;from awsswitch.config.profiles import load_index;"
+        "from awsswitch.sso import hook;"
+        "i=load_index(os.environ);"
+        f"r=hook.ensure_fresh(i.by_name['{POWERUSER}'],i,interactive=False,env=os.environ);"
+        "print(r, sorted(m for m in ('json','re','boto3','botocore') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=sandbox.env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "kept []"
