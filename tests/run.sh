@@ -54,7 +54,8 @@ pip_install() {  # VENV [pip args...]: a fresh virtualenv with awsswitch and its
   "$venv/bin/python" - <<'EOF'
 import importlib.metadata as md, sys
 
-names = ("typer", "click", "boto3", "botocore", "shellingham", "rich", "pydantic", "pytest")
+names = ("typer", "click", "boto3", "botocore", "shellingham", "urllib3", "PyYAML", "rich",
+         "pydantic", "pytest")
 found = []
 for name in names:
     try:
@@ -83,23 +84,22 @@ if [ "$which_deps" != oldest ]; then
   echo "== newest dependencies the bounds allow (.venv-ci/newest)"
   pip_install newest --upgrade --upgrade-strategy eager
   py="$venvs/newest/bin/python"
-  "$py" -m ruff check awsswitch tests bench
-  "$py" -m ruff format --check awsswitch tests bench
-  shellcheck -s bash shell/*.bash
-  if [ "$#" -gt 0 ]; then run_pytest newest "$@" || failed+=(newest); else
-    run_pytest newest || failed+=(newest)
-  fi
+  # Lint failures fail the run, after the tests have run too (one report with everything).
+  "$py" -m ruff check awsswitch tests bench || failed+=("ruff check")
+  "$py" -m ruff format --check awsswitch tests bench || failed+=("ruff format")
+  shellcheck -s bash shell/*.bash || failed+=(shellcheck)
+  run_pytest newest "$@" || failed+=("pytest newest")
 fi
 
 if [ "$which_deps" != newest ]; then
   echo "== oldest dependencies the bounds allow (.venv-ci/oldest): $(tr '\n' ' ' <"$venvs/oldest-constraints.txt")"
   pip_install oldest --constraint "$venvs/oldest-constraints.txt"
-  if [ "$#" -gt 0 ]; then run_pytest oldest "$@" || failed+=(oldest); else
-    run_pytest oldest -m "not slow" || failed+=(oldest)
-  fi
+  oldest_args=("$@")
+  [ "$#" -gt 0 ] || oldest_args=(-m "not slow")
+  run_pytest oldest "${oldest_args[@]}" || failed+=("pytest oldest")
 fi
 
 if [ "${#failed[@]}" -gt 0 ]; then
-  echo "tests/run.sh: failed with the ${failed[*]} dependencies" >&2
+  printf 'tests/run.sh: failed: %s\n' "${failed[@]}" >&2
   exit 1
 fi
