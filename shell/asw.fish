@@ -108,7 +108,8 @@ end
 function __awsswitch_token_string --argument-names key json
     set -l fish_trace
     set -l v (__awsswitch_token_value $key $json); or return 1
-    string match -q -- '"?*' $v; and builtin test "$v" != '""'
+    # A regex: the qmark-noglob feature turns `?` off in wildcards.
+    string match -rq -- '^"[^"]' $v
 end
 
 # __awsswitch_token_date KEY JSON: prints the epoch seconds of KEY's value; status 1 when

@@ -157,7 +157,9 @@ def render(opts: InitOptions) -> str:
         except AwsswitchError as exc:
             # Without the integration the shell would lose `asw`, the prompt and completion
             # over a config error: keep them, skip only the aliases, and say why.
-            sys.stderr.write(f"awsswitch init: no aliases: {exc.message}\n")
+            from awsswitch.context import display
+
+            sys.stderr.write(f"awsswitch init: no aliases: {display(exc.message)}\n")
     return shell.render(
         exe=exe_words(),
         cmd=opts.cmd,

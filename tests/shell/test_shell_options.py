@@ -1,0 +1,140 @@
+"""The integration loads and works whatever the user's shell options: zsh options that change
+how code parses (sh_glob, csh_junkie_quotes, emulate sh, ...), bash's strict and glob
+modes and POSIX mode, fish's feature flags. Each set: load, switch, the prompt segment and
+its token state, and profile-name completion, in one real shell; stderr stays empty."""
+
+from __future__ import annotations
+
+import pytest
+from support.shells import CONFIG, fresh_tokens, init_code, run_shell, source_line, spawn
+
+ZSH_OPTIONS = [
+    "",
+    "setopt sh_glob",
+    "setopt csh_junkie_quotes",
+    "emulate sh",
+    "emulate ksh",
+    "emulate csh",
+    "setopt ksh_arrays sh_word_split",
+    "setopt no_function_argzero",
+    "setopt rc_quotes",
+    "setopt ignore_braces ignore_close_braces",
+    "setopt posix_builtins posix_identifiers posix_strings",
+    "setopt no_unset err_exit pipe_fail",
+    "setopt err_return warn_create_global warn_nested_var",
+    "setopt rematch_pcre no_case_match no_case_glob",
+    "setopt glob_subst ksh_glob extended_glob no_glob",
+    "setopt c_bases octal_zeroes no_multibyte",
+    "setopt no_short_loops no_multi_func_def no_equals magic_equal_subst",
+    "setopt csh_null_glob no_bad_pattern no_nomatch",
+    "setopt local_options local_traps typeset_silent",
+    "setopt no_aliases; alias local=false; alias read=false; alias emulate=false",
+    "emulate sh; setopt ksh_arrays sh_glob csh_junkie_quotes rc_quotes ignore_braces err_exit",
+]
+
+BASH_OPTIONS = [
+    "",
+    "set -euo pipefail",
+    "shopt -s extglob nullglob failglob nocasematch nocaseglob dotglob globstar",
+    "set -o posix",
+    "set -euo pipefail -o posix; shopt -s failglob",
+    "set -o noglob -o noclobber; shopt -s lastpipe",
+    "shopt -u expand_aliases sourcepath",
+    "alias local=false read=false; shopt -s expand_aliases",
+    "IFS=:",
+]
+
+FISH_SETTINGS = [
+    "",
+    "set -g LC_ALL C",
+    "abbr -a asw 'echo abbreviated'",
+    "function awk; echo shadowed; end; function date; echo shadowed; end",
+    "set -g fish_complete_path /nonexistent",
+]
+FISH_FEATURES = "qmark-noglob,no-regex-easyesc,no-ampersand-nobg-in-token"
+
+# Switch to an SSO profile whose token is fresh (no login), show the prompt's state, then
+# complete a profile name: each result on its own line after a marker.
+CHECKS = {
+    "bash": """asw home.poweruser
+printf 'profile=%s\\n' "${AWS_PROFILE-}"
+__awsswitch_prompt_hook
+printf 'prompt=%s state=%s\\n' "${AWSSWITCH_PROMPT-}" "${AWSSWITCH_TOKEN_STATE-}"
+__awsswitch_names profiles awsprofile.wo
+printf 'names=%s\\n' "${__awsswitch_reply[*]-}"
+""",
+    "zsh": """asw home.poweruser
+print -r -- "profile=${AWS_PROFILE-}"
+__awsswitch_precmd
+print -r -- "prompt=${AWSSWITCH_PROMPT-} state=${AWSSWITCH_TOKEN_STATE-}"
+__awsswitch_names profiles awsprofile.wo
+print -r -- "names=${reply-}"
+""",
+    "fish": """asw home.poweruser
+echo profile=$AWS_PROFILE
+set -l p (awsswitch_prompt)
+echo prompt=$p state=$AWSSWITCH_TOKEN_STATE
+echo names=(__awsswitch_names profiles awsprofile.wo)
+""",
+}
+WANT = [
+    "profile=awsprofile.home.poweruser",
+    "prompt=aws:home.poweruser state=fresh",
+    "names=awsprofile.work.poweruser",
+]
+
+
+@pytest.fixture(autouse=True)
+def _config(sandbox):
+    sandbox.write_config(CONFIG)
+    fresh_tokens(sandbox)
+
+
+def _run(sandbox, shell: str, preamble: str, env: dict[str, str] | None = None) -> list[str]:
+    init = sandbox.home / f"init.{shell}"
+    init.write_text(init_code(shell, prompt=True), encoding="utf-8")
+    script = f"{preamble}\n{source_line(shell, init)}\n{CHECKS[shell]}"
+    proc = run_shell(sandbox, shell, script, env=env)
+    assert proc.stderr == "", proc.stderr
+    assert proc.returncode == 0, proc.stdout
+    return proc.stdout.splitlines()
+
+
+@pytest.mark.parametrize("preamble", ZSH_OPTIONS)
+def test_zsh_options(sandbox, preamble):
+    assert _run(sandbox, "zsh", preamble) == WANT
+
+
+@pytest.mark.parametrize("preamble", BASH_OPTIONS)
+def test_bash_options(sandbox, preamble):
+    assert _run(sandbox, "bash", preamble) == WANT
+
+
+@pytest.mark.parametrize("preamble", FISH_SETTINGS)
+def test_fish_settings(sandbox, preamble):
+    assert _run(sandbox, "fish", preamble, env={"fish_features": FISH_FEATURES}) == WANT
+
+
+def test_init_loads_twice_under_every_zsh_option_set(sandbox):
+    init = sandbox.home / "init.zsh"
+    init.write_text(init_code("zsh", prompt=True), encoding="utf-8")
+    for preamble in ZSH_OPTIONS:
+        load = source_line("zsh", init)
+        proc = run_shell(sandbox, "zsh", f"{preamble}\n{load}\n{load}\nprint -r -- ok\n")
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "ok\n", ""), preamble
+
+
+# -- TAB through compsys, under options that change how zsh parses --------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "preamble", ["emulate sh", "setopt ksh_arrays sh_glob csh_junkie_quotes rc_quotes"]
+)
+def test_zsh_tab_under_odd_options(sandbox, preamble):
+    child = spawn(sandbox, "zsh", init_code("zsh"), pre=preamble)
+    child.send("asw work.pow\t")
+    child.send("\x01echo \r")  # Ctrl-A: print the completed line instead of running it
+    child.expect(r"[\r\n]asw work\.poweruser\s*\r\n")
+    child.expect_exact("READY>")
+    child.sendline("exit")
