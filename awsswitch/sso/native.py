@@ -130,6 +130,7 @@ def login(
     sleep = sleep or _sleep
     from botocore.exceptions import BotoCoreError, ClientError
 
+    reg: dict[str, Any] | None = None
     try:
         oidc = clients.client("sso-oidc", target.region, env)  # a bad region fails here
         reg = _registration(oidc, target, env, utc_now())
@@ -143,7 +144,8 @@ def login(
         )
     except (ClientError, BotoCoreError, ValueError) as exc:  # cache.BadReply is a ValueError
         what = "unusable authorization" if isinstance(exc, cache.BadReply) else ""
-        reason = f"the service sent an {what} ({exc})" if what else clients.describe(exc)
+        known = [reg["clientSecret"]] if reg is not None else []
+        reason = f"the service sent an {what} ({exc})" if what else clients.describe(exc, known)
         raise AwsswitchError(f"could not start the login for {target.label}: {reason}") from None
     secrets.append(auth.device_code)
     interval = auth.interval

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from awsswitch.config.profiles import Profile, ProfileIndex
+from awsswitch.context import display
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.sso import state
 from awsswitch.sso.state import SsoTarget
@@ -41,11 +42,13 @@ def resolve_profile(query: str, index: ProfileIndex) -> Profile:
     if len(found) == 1:
         return found[0]
     if found:
-        names = ", ".join(p.name for p in found[:10]) + (", ..." if len(found) > 10 else "")
-        raise UsageError(f"{query!r} matches several profiles: {names}")
-    close = [p.name for p in close_matches(query, index.profiles, limit=3)]
+        names = ", ".join(display(p.name) for p in found[:10]) + (
+            ", ..." if len(found) > 10 else ""
+        )
+        raise UsageError(f"{display(query)!r} matches several profiles: {names}")
+    close = [display(p.name) for p in close_matches(query, index.profiles, limit=3)]
     hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-    raise UsageError(f"The config profile ({query}) could not be found{hint}")
+    raise UsageError(f"The config profile ({display(query)}) could not be found{hint}")
 
 
 def active_profile(env: Mapping[str, str], index: ProfileIndex) -> Active:
@@ -100,9 +103,10 @@ def target_for(
         raise UsageError(f"{command}: give a PROFILE or --sso-session, not both")
     if sso_session:
         if sso_session not in index.sso_sessions:
-            known = ", ".join(index.sso_sessions) or "none configured"
+            known = ", ".join(map(display, index.sso_sessions)) or "none configured"
             raise UsageError(
-                f'The specified sso-session does not exist: "{sso_session}" (known: {known})'
+                f'The specified sso-session does not exist: "{display(sso_session)}" '
+                f"(known: {known})"
             )
         return state.session_target(sso_session, index, env), None
     chosen: Profile | None = None
@@ -116,7 +120,7 @@ def target_for(
             target = only_session(index, env)
             if target is not None:
                 return target, None
-            known = ", ".join(index.sso_sessions) or "none configured"
+            known = ", ".join(map(display, index.sso_sessions)) or "none configured"
             raise UsageError(
                 f"{command}: no profile given and {active.why}; name a PROFILE or "
                 f"--sso-session (sessions: {known})"
@@ -124,7 +128,7 @@ def target_for(
     target = state.profile_target(chosen, index, env)
     if target is None:
         raise AwsswitchError(
-            f"profile {chosen.name} does not use SSO (kind: {chosen.kind}); "
+            f"profile {display(chosen.name)} does not use SSO (kind: {chosen.kind}); "
             "there is no SSO session to act on"
         )
     return target, chosen
