@@ -72,7 +72,7 @@ def completion_file(filename: str) -> str | None:
     """The absolute path of completions/FILENAME (a file or a folder) in the package or the
     source tree, None when neither has it."""
     for folder in _COMPLETION_DIRS:
-        path = os.path.join(folder, filename)
+        path = os.path.normpath(os.path.join(folder, filename))
         if os.path.exists(path):
             return path
     return None
