@@ -274,8 +274,8 @@ def check_regions(facts: Facts, out: list[Finding]) -> None:
         guess = (session or {}).get("sso_region") or profile.sso_region
         fix = None
         if isinstance(guess, str) and guess:
-            fix = facts.fixes.command(
-                "awsswitch", "configure", "profile", profile.name, "--region", guess
+            fix = facts.fixes.last(
+                "awsswitch", "configure", "profile", "--region", guess, profile.name
             )
         out.append(
             Finding(
@@ -284,7 +284,7 @@ def check_regions(facts: Facts, out: list[Finding]) -> None:
                 f"no region: profile {profile.name} names none and no region variable is set",
                 'calls to regional services fail ("You must specify a region")',
                 fix=fix,
-                hint="awsswitch configure profile NAME --region REGION",
+                hint="awsswitch configure profile --region REGION NAME",
                 subject=profile.name,
             )
         )

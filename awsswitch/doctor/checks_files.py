@@ -114,7 +114,7 @@ def check_path(facts: Facts, loaded: LoadedFile) -> bool:
     if not os.access(path, os.R_OK):
         add(_unreadable(facts, loaded, "permission denied"))
         return False
-    _check_mode(facts, path, st, what, facts.fixes.command("chmod", "600", path))
+    _check_mode(facts, path, st, what, facts.fixes.last("chmod", "600", path))
     return True
 
 
@@ -211,7 +211,7 @@ def check_caches(facts: Facts) -> None:
                 f"users ({shown})",
                 "each holds an access token or temporary credentials: anyone who reads one "
                 "can act as you until it expires",
-                fix=facts.fixes.command("chmod", "-R", "go-rwx", folder),
+                fix=facts.fixes.last("chmod", "-R", "go-rwx", folder),
                 subject=folder,
             )
         )

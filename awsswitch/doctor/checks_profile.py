@@ -177,7 +177,7 @@ def check_sessions(facts: Facts, out: list[Finding]) -> None:
                 f"sso_session {session} is used by {shown}, but the config has no "
                 f"[sso-session {session}]",
                 "botocore refuses these profiles: every call with them fails",
-                fix=facts.fixes.command("awsswitch", "configure", "sso-session", session),
+                fix=facts.fixes.last("awsswitch", "configure", "sso-session", session),
                 subject=session,
             )
         )
@@ -212,9 +212,9 @@ def check_token(facts: Facts, report: Report, out: list[Finding]) -> None:
         cache_file=target.cache_file,
     )
     login = (
-        facts.fixes.command("awsswitch", "login", "--sso-session", target.session)
+        facts.fixes.command("awsswitch", "login", f"--sso-session={target.session}")
         if target.session is not None
-        else facts.fixes.command("awsswitch", "login", target.profile or profile.name)
+        else facts.fixes.last("awsswitch", "login", target.profile or profile.name)
     )
     if status.state == state.LOGIN_NEEDED:
         out.append(

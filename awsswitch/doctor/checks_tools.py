@@ -179,6 +179,10 @@ def check_integration(facts: Facts, out: list[Finding]) -> None:
     if not in_rc:
         shown = _tilde(rc, paths.home(env)) or facts.fixes.word(rc)
         load = f"echo {facts.fixes.word(line)} >> {shown}; {line}"
+        folder = os.path.dirname(rc)
+        if not os.path.isdir(folder):
+            where = _tilde(folder, paths.home(env)) or facts.fixes.word(folder)
+            load = f"mkdir -p {where}; {load}"
     out.append(
         Finding(
             "integration-not-loaded",

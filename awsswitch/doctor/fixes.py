@@ -26,12 +26,18 @@ class Fixes:
 
     def word(self, text: str) -> str:
         """`text` as one word: bare when that is safe, else quoted for this shell."""
-        if text and set(text) <= _PLAIN and not text.startswith(("-", "=")):
+        if text and set(text) <= _PLAIN and not text.startswith("="):
             return text
         return self._emitter.quote(text)
 
     def command(self, *words: str) -> str:
         return " ".join(self.word(w) for w in words)
+
+    def last(self, *words: str) -> str:
+        """`words`, the last one a name from the user's files: `--` before it when it could
+        be taken for an option."""
+        *head, name = words
+        return self.command(*head, *(["--"] if name.startswith("-") else []), name)
 
     def join(self, commands: Iterable[str]) -> str:
         """Several commands on one line, each run whatever the previous one did."""

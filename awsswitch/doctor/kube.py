@@ -154,7 +154,7 @@ def check(facts: Facts) -> list[Finding]:
                 f"kubectl's current context {kube.current} uses user {user}, whose {how} "
                 f"pins AWS profile {profile}",
                 f"kubectl acts as {profile} while this shell uses {shell_profile}",
-                fix=facts.fixes.command("kubectl", "config", "use-context", better[0])
+                fix=facts.fixes.last("kubectl", "config", "use-context", better[0])
                 if better
                 else facts.fixes.asw(profile),
                 hint=None if better else f"or edit the user's exec section in {path}",

@@ -135,13 +135,14 @@ class World:
     def in_shell(self, shell: str, before: str, *args: str) -> Result:
         """Run `before` (a fix) in a real `shell`, then doctor --json in that same shell."""
         env = {**self.env, "DOCTOR_MAIN": MAIN, "DOCTOR_PY": sys.executable}
+        # Not the last command, so the shell stays doctor's parent (zsh would exec it).
         if shell == "fish":
-            script = f"{before}\n$DOCTOR_PY -c $DOCTOR_MAIN --json {' '.join(args)}"
+            script = f"{before}\n$DOCTOR_PY -c $DOCTOR_MAIN --json {' '.join(args)}\nexit $status"
         else:
-            script = f'{before}\n"$DOCTOR_PY" -c "$DOCTOR_MAIN" --json {" ".join(args)}'
-        argv = [shell, "--no-config", "-c", script] if shell == "fish" else [shell, "-c", script]
-        if shell == "zsh":
-            argv = [shell, "-f", "-c", script]
+            script = f'{before}\n"$DOCTOR_PY" -c "$DOCTOR_MAIN" --json {" ".join(args)}\nexit $?'
+        # fish reads its config (the sandbox's: none unless a test writes one) and its
+        # universal variables, which --no-config would skip.
+        argv = [shell, "-f", "-c", script] if shell == "zsh" else [shell, "-c", script]
         proc = subprocess.run(
             argv, env=env, capture_output=True, text=True, timeout=120, cwd=self.home
         )

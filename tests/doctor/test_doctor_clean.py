@@ -51,7 +51,9 @@ def test_clean_setup_through_the_standalone_main(world: World) -> None:
 
 
 def test_notes_alone_still_exit_0(world: World) -> None:
-    world.set(AWS_ENDPOINT_URL_STS="http://127.0.0.1:9", HTTPS_PROXY="http://jane:s3cret@proxy:3128")
+    world.set(
+        AWS_ENDPOINT_URL_STS="http://127.0.0.1:9", HTTPS_PROXY="http://jane:s3cret@proxy:3128"
+    )
     result = world.json()
     assert result.code == 0
     assert sorted(result.ids()) == ["endpoint-override", "proxy"]
