@@ -27,7 +27,7 @@ def existing_profiles(doc: editor.Document, env: Mapping[str, str]) -> list[Exis
         if s.kind == editor.PROFILE and s.effective
     ]
     seen = {e.name for e in out}
-    credentials = reader.raw_parse(paths.credentials_file(env))
+    credentials = reader.raw_parse(paths.credentials_file(env), expand=False)  # already expanded
     # A profile defined in the credentials file is the user's, even if the config marks it.
     out = [Existing(e.name, e.values, in_config=e.name not in credentials) for e in out]
     out += [Existing(name, {}, in_config=False) for name in credentials if name not in seen]
