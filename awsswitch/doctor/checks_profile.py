@@ -26,6 +26,8 @@ def _edit_profile(facts: Facts, name: str) -> str:
 
 def check_found(facts: Facts, report: Report, out: list[Finding]) -> None:
     """A profile variable naming a profile that does not exist: every call fails."""
+    if facts.config.parse_error or facts.credentials.parse_error:
+        return  # the profile may be in the file botocore refuses: config-parse says so
     seen = set()
     for res in report.resolutions:
         if res.credentials != "error" or res.profile is None or res.profile == "":

@@ -13,7 +13,9 @@ from awsswitch.shells.base import is_var_name, read_template
 from awsswitch.sso import cli_login
 
 MAX_CLIS = 4  # `aws` programs on PATH whose version is asked (each is a process)
-SSO_SESSION_SINCE = (2, 9, 0)  # `aws sso login --sso-session` appeared in 2.9.0
+# cli_login owns these facts about the AWS CLI (2.9.0 brought --sso-session).
+SSO_SESSION_SINCE = cli_login._SSO_SESSION_SINCE
+_NATIVE = cli_login._NATIVE_VALUES
 _RC_LIMIT = 1024 * 1024
 _UNIVERSAL_PREFIXES = ("AWS_", "AWSUME_", "AWSU_", "AWSSWITCH_")
 _SECRET_PARTS = ("KEY", "SECRET", "TOKEN")
@@ -43,7 +45,7 @@ def _v(version: tuple[int, int, int]) -> str:
 
 def check_cli(facts: Facts, out: list[Finding]) -> None:
     configured = facts.env.get(cli_login.ENV_VAR, "")
-    native = configured.strip().lower() in ("native", "none", "builtin", "off")
+    native = configured.strip().lower() in _NATIVE
     if configured and not native and facts.ctx.which(configured) is None:
         out.append(
             Finding(

@@ -33,6 +33,7 @@ class LoadedFile:
     explicit: bool  # named by the variable, and not the default path
     sections: dict[str, Any] | None = None  # raw sections; None when unreadable
     text_lines: list[str] | None = None  # for pointing at a section's line
+    parse_error: ConfigParseError | None = None  # botocore refuses the whole file
 
 
 @dataclass
@@ -113,6 +114,7 @@ def parse(loaded: LoadedFile) -> ConfigParseError | files.FileFault | None:
     try:
         loaded.sections = reader.raw_parse(loaded.path, expand=False) if data is not None else {}
     except ConfigParseError as exc:
+        loaded.parse_error = exc
         return exc
     except files.FileFault as exc:  # changed between the two reads
         return exc

@@ -157,7 +157,7 @@ def check(facts: Facts) -> list[Finding]:
                 fix=facts.fixes.last("kubectl", "config", "use-context", better[0])
                 if better
                 else facts.fixes.asw(profile),
-                hint=None if better else f"or edit the user's exec section in {path}",
+                hint=None if better else f"edit the user's exec section in {path}",
                 subject=user,
                 details={"file": path, "profile": profile, "context": kube.current or ""},
             )

@@ -165,3 +165,12 @@ def test_credentials_section_shadows_credential_process(world: World) -> None:
         "[deploy]\naws_access_key_id = A\naws_secret_access_key = B\n"
     )
     assert "credentials-shadow" not in world.json().ids()
+
+
+def test_a_config_that_does_not_parse_hides_no_profile(world: World) -> None:
+    """The profile in use is in the broken file: the parse error is the finding, not a
+    'profile not found' that would send the user looking for the wrong thing."""
+    world.sandbox.config.write_text(world.sandbox.config.read_text() + "\nbroken line\n")
+    result = world.json()
+    assert "config-parse" in result.ids()
+    assert "profile-not-found" not in result.ids()
