@@ -81,7 +81,7 @@ def report(
     elif isinstance(exc, OSError):
         line, code = _os_error_line(exc), EXIT_FAILURE
     else:
-        detail = _printable(str(exc))
+        detail = _printable(_redact(str(exc)))
         detail = f": {detail}" if detail else ""
         line = f"unexpected error: {type(exc).__name__}{detail}"
         if not debug:
@@ -98,6 +98,28 @@ def report(
         pass
     _settle_stdout()
     return code
+
+
+_SECRET_NAMES = (
+    r"access_?token|refresh_?token|id_?token|client_?secret|secret_?access_?key|"
+    r"session_?token|aws_secret_access_key|aws_session_token|password|device_?code|code_?verifier"
+)
+
+
+def _redact(text: str) -> str:
+    """Values of secret-named fields, masked: `"refreshToken": "***"`, `clientSecret=***`,
+    botocore's `parameter refreshToken, value: ***`. An unexpected exception's message was
+    not written for people, so it may carry a request's fields."""
+    import re
+
+    text = re.sub(
+        rf"(?i)((?:{_SECRET_NAMES})['\"]?\s*[:=]\s*['\"]?)[^'\"\s,;}}&]+",
+        r"\1***",
+        text,
+    )
+    return re.sub(
+        rf"(?i)(parameter\s+(?:\w+\.)*(?:{_SECRET_NAMES}),\s*value:\s*)[^,]+", r"\1***", text
+    )
 
 
 def _printable(text: str) -> str:

@@ -8,7 +8,9 @@ process before the real entry point runs (`_run_faulty`)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -312,3 +314,59 @@ def test_secrets_in_a_broken_token_stay_out_of_the_output(sandbox):
         _no_traceback(proc)
         for secret in secrets:
             assert secret not in proc.stdout + proc.stderr, (args, proc.stdout, proc.stderr)
+
+
+# -- errors.report itself (the one boundary), in-process ----------------------------------
+
+
+def _report(exc: BaseException, **env: str) -> tuple[int, str]:
+    from awsswitch.errors import report
+
+    err = io.StringIO()
+    code = report(exc, stderr=err, env=env)
+    return code, err.getvalue()
+
+
+def test_report_masks_secret_fields_of_an_unexpected_message():
+    message = (
+        '{"refreshToken": "SECRET-1", "clientSecret": "SECRET-2"} '
+        "Invalid type for parameter accessToken, value: SECRET-3, type: int"
+    )
+    code, out = _report(ValueError(message))
+    assert code == 1
+    for secret in ("SECRET-1", "SECRET-2", "SECRET-3"):
+        assert secret not in out
+    assert out.count("***") == 3 and out.startswith("awsswitch: unexpected error: ValueError: ")
+
+
+def test_report_cuts_a_long_message_to_one_short_line():
+    code, out = _report(RuntimeError("x" * 5000 + "\n" + "y" * 10))
+    assert code == 1 and out.count("\n") == 1 and len(out) < 450
+
+
+def test_report_names_both_files_of_a_failed_rename(tmp_path: Path):
+    with pytest.raises(OSError) as caught:
+        os.rename(tmp_path / "missing", tmp_path / "target")
+    code, out = _report(caught.value)
+    assert code == 1
+    assert out == (
+        f"awsswitch: {tmp_path / 'missing'} -> {tmp_path / 'target'}: No such file or directory\n"
+    )
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_reported():
+    """Under pytest fd 1 is a file, not a closed pipe: a BrokenPipeError from elsewhere (a
+    socket) must not be swallowed as if the reader of stdout had gone."""
+    code, out = _report(BrokenPipeError(32, "Broken pipe"))
+    assert (code, out) == (1, "awsswitch: Broken pipe\n")
+
+
+def test_report_keeps_the_exit_code_of_an_awsswitch_error():
+    from awsswitch.errors import AwsswitchError, UsageError
+
+    assert _report(UsageError("bad name")) == (2, "awsswitch: bad name\n")
+    assert _report(AwsswitchError("no", exit_code=3)) == (3, "awsswitch: no\n")
+    code, out = _report(AwsswitchError("with trace"), AWSSWITCH_DEBUG="1")
+    assert code == 1 and "AwsswitchError: with trace" in out  # the traceback, on request
+    assert out.endswith("awsswitch: with trace\n")
+    assert _report(KeyboardInterrupt(), AWSSWITCH_DEBUG="1") == (130, "awsswitch: interrupted\n")
