@@ -71,13 +71,15 @@ region = us-west-2
 
 
 class StsStub:
-    """AssumeRole and GetCallerIdentity on 127.0.0.1. `calls` records (action, params,
-    signing access key id); `ttl` is the lifetime of issued credentials."""
+    """AssumeRole, GetFederationToken and GetCallerIdentity on 127.0.0.1. `calls` records
+    (action, params, signing access key id); `ttl` is the lifetime of issued credentials;
+    `federated` maps the access key ids GetFederationToken issued to (secret, token)."""
 
     def __init__(self, ttl: int = 3600) -> None:
         self.ttl = ttl
         self.calls: list[tuple[str, dict[str, str], str]] = []
         self.issued: dict[str, str] = {}  # access key id -> role ARN
+        self.federated: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()
         stub = self
 
@@ -124,6 +126,8 @@ class StsStub:
         if action == "GetCallerIdentity":
             arn = self.issued.get(signer, "arn:aws:iam::000000000000:user/unknown")
             return 200, _IDENTITY.format(arn=arn, account=arn.split(":")[4])
+        if action == "GetFederationToken":
+            return self.federation_token(params, signer)
         if action != "AssumeRole":
             return 400, _ERROR.format(code="InvalidAction", message="not stubbed")
         role_arn = params["RoleArn"]
@@ -142,6 +146,33 @@ class StsStub:
             name=name,
         )
 
+    def federation_token(self, params: dict[str, str], signer: str) -> tuple[int, str]:
+        if not signer.startswith("AKIA"):  # STS: only an IAM user's long-term keys may call it
+            return 403, _ERROR.format(code="AccessDenied", message="long-term keys required")
+        key = "ASIA" + uuid.uuid4().hex[:16].upper()
+        secret, token = uuid.uuid4().hex * 2, "fed-session-" + uuid.uuid4().hex * 3
+        with self._lock:
+            self.federated[key] = (secret, token)
+            self.issued[key] = f"arn:aws:sts::111111111111:federated-user/{params.get('Name')}"
+        expires = datetime.now(timezone.utc) + timedelta(seconds=self.ttl)
+        return 200, _FEDERATED.format(
+            key=key, secret=secret, token=token, expiration=expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+
+
+_FEDERATED = """<GetFederationTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetFederationTokenResult>
+    <Credentials>
+      <AccessKeyId>{key}</AccessKeyId>
+      <SecretAccessKey>{secret}</SecretAccessKey>
+      <SessionToken>{token}</SessionToken>
+      <Expiration>{expiration}</Expiration>
+    </Credentials>
+    <FederatedUser><Arn>arn:aws:sts::111111111111:federated-user/awsswitch</Arn>
+      <FederatedUserId>111111111111:awsswitch</FederatedUserId></FederatedUser>
+  </GetFederationTokenResult>
+  <ResponseMetadata><RequestId>stub-request</RequestId></ResponseMetadata>
+</GetFederationTokenResponse>"""
 
 _ASSUMED = """<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
@@ -276,3 +307,26 @@ def parse_env_lines(text: str) -> dict[str, str]:
         name, _, value = line.removeprefix("export ").partition("=")
         out[name] = value
     return out
+
+
+def command(sandbox: Any, name: str, *args: str, env: dict[str, str] | None = None,
+            timeout: float = 120, **kw: Any) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """`python -m awsswitch.commands.NAME ARGS` (exec_, serve, console) with the sandbox's
+    environment, until cli.py declares them."""
+    return subprocess.run(
+        [sys.executable, "-m", f"awsswitch.commands.{name}", *args],
+        env={**sandbox.env, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kw,
+    )
+
+
+def role_credentials(standin: Any) -> list[dict[str, Any]]:
+    """The roleCredentials the stand-in's GetRoleCredentials issued, oldest first."""
+    return [
+        c.result["roleCredentials"]
+        for c in standin.calls
+        if c.operation == "GetRoleCredentials" and c.result
+    ]
