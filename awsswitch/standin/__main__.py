@@ -1,7 +1,9 @@
 """`python -m awsswitch.standin`: run the stand-in until SIGTERM/SIGINT.
 
 stdout carries only machine-readable lines, flushed at once: the URL (`URL=http://...`, or
-`KEY=VALUE` environment lines with `--print-env`), so a script can read it and go on.
+`KEY=VALUE` environment lines with `--print-env`: `AWS_ENDPOINT_URL_SSO`,
+`AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS`, `AWSSWITCH_FEDERATION_ENDPOINT`, then
+`AWS_DATA_PATH` with `--cli-data-path`), so a script can read it and go on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from awsswitch.standin.server import StandIn
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m awsswitch.standin",
-        description="Local IAM Identity Center stand-in (sso-oidc and portal APIs).",
+        description="Local IAM Identity Center stand-in (sso-oidc, portal, STS and the sign-in"
+        " federation endpoint).",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
@@ -40,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--registration-ttl", type=int, default=90 * 86400, help="client registration lifetime"
     )
     p.add_argument("--no-refresh-tokens", action="store_true", help="issue no refresh tokens")
+    p.add_argument(
+        "--credentials-ttl", type=int, default=3600, help="role credentials lifetime, seconds"
+    )
+    p.add_argument(
+        "--assume-role-max-ttl",
+        type=int,
+        default=43200,
+        help="longest AssumeRole credentials lifetime, seconds",
+    )
+    p.add_argument("--user-name", default="jane.doe", help="the signed-in user's name")
+    p.add_argument(
+        "--sts-permissive", action="store_true", help="STS accepts keys it did not issue"
+    )
     p.add_argument("--throttle-every", type=int, default=0, metavar="N", help="429 every Nth call")
     p.add_argument("--throttle-rps", type=float, help="429 above this many portal calls/second")
     p.add_argument("--throttle-probability", type=float, default=0.0, help="429 with probability")
@@ -73,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         access_token_ttl=args.token_ttl,
         registration_ttl=args.registration_ttl,
         refresh_tokens=not args.no_refresh_tokens,
+        credentials_ttl=args.credentials_ttl,
+        assume_role_max_ttl=args.assume_role_max_ttl,
+        user_name=args.user_name,
+        sts_permissive=args.sts_permissive,
         auto_approve_after=auto,
         interval=args.interval,
         latency=args.latency_ms / 1000.0,

@@ -1,11 +1,13 @@
 """Redirect the AWS CLI v2 (and botocore) to the stand-in through `AWS_DATA_PATH`.
 
-CLI 2.9.19 ignores `AWS_ENDPOINT_URL_SSO*` (that arrived in 2.13.0), but it loads endpoint rule
+CLI 2.9.19 ignores `AWS_ENDPOINT_URL_*` (that arrived in 2.13.0), but it loads endpoint rule
 sets from every folder in `AWS_DATA_PATH` before its own data. A folder holding
-`sso-oidc/2019-06-10/endpoint-rule-set-1.json` and `sso/2019-06-10/endpoint-rule-set-1.json`
-whose rules answer "the stand-in" therefore sends `aws sso login`, `configure export-credentials`,
-token refresh and `sso logout` to loopback. botocore honours the same variable, so boto3 follows
-too (an explicit `endpoint_url` / `AWS_ENDPOINT_URL_*` still wins: the first rule keeps it).
+`sso-oidc/2019-06-10/endpoint-rule-set-1.json`, `sso/2019-06-10/endpoint-rule-set-1.json` and
+`sts/2011-06-15/endpoint-rule-set-1.json` whose rules answer "the stand-in" therefore sends
+`aws sso login`, `configure export-credentials`, token refresh, `sso logout` and
+`sts get-caller-identity` / role assumption to loopback. botocore honours the same variable, so
+boto3 follows too (an explicit `endpoint_url` / `AWS_ENDPOINT_URL_*` still wins: the first rule
+keeps it). The first folder in `AWS_DATA_PATH` holding a service's rule set wins.
 
 Standard library only: no botocore import (the demo and the benchmarks run this).
 """
@@ -20,8 +22,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-API_VERSION = "2019-06-10"
-SERVICES = ("sso-oidc", "sso")
+# Service -> the API version whose rule set the CLI loads.
+SERVICES = {"sso-oidc": "2019-06-10", "sso": "2019-06-10", "sts": "2011-06-15"}
 RULESET_FILE = "endpoint-rule-set-1.json"
 
 # Where original rule sets live: Debian's awscli package first (the CLI we redirect), then
@@ -60,7 +62,7 @@ def redirect_rules(url: str) -> list[dict[str, Any]]:
 
 
 def _candidate_files(service: str) -> list[Path]:
-    rel = Path(service) / API_VERSION / RULESET_FILE
+    rel = Path(service) / SERVICES[service] / RULESET_FILE
     candidates = [Path(base) / rel for base in _CLI_DATA_DIRS]
     # The installed botocore's copy (gzipped in recent releases), located without importing it.
     spec = importlib.util.find_spec("botocore")
@@ -88,17 +90,20 @@ def original_ruleset(service: str) -> dict[str, Any]:
     return {"version": "1.0", "parameters": copy.deepcopy(_FALLBACK_PARAMETERS), "rules": []}
 
 
-def write_cli_data_path(directory: str | os.PathLike[str], url: str) -> str:
-    """Write the redirecting rule sets for `sso-oidc` and `sso` under `directory` (created if
-    needed) and return its absolute path, the value for `AWS_DATA_PATH`.
+def write_cli_data_path(directory: str | os.PathLike[str], url: str, *, sts: bool = True) -> str:
+    """Write the redirecting rule sets for `sso-oidc`, `sso` and (unless `sts=False`) `sts`
+    under `directory` (created if needed) and return its absolute path, the value for
+    `AWS_DATA_PATH`.
 
     Rewriting an existing folder for a new URL is fine: files are replaced atomically.
     """
     root = Path(directory).resolve()
-    for service in SERVICES:
+    for service, version in SERVICES.items():
+        if service == "sts" and not sts:
+            continue
         ruleset = original_ruleset(service)
         ruleset["rules"] = redirect_rules(url.rstrip("/"))
-        target = root / service / API_VERSION / RULESET_FILE
+        target = root / service / version / RULESET_FILE
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_text(json.dumps(ruleset, indent=1), encoding="utf-8")

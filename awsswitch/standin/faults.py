@@ -4,7 +4,8 @@ throttling, and broken replies for hardening the SSO client.
 Injected errors: `StandIn.fail(operation, code, times=1)` answers the next `times` calls of
 `operation` with the modelled error `code` (nothing is processed: a refresh token survives).
 
-Throttling: the `throttle_*` knobs answer 429 `TooManyRequestsException`.
+Throttling: the `throttle_*` knobs answer 429 `TooManyRequestsException` (STS: 400 `Throttling`,
+as STS does); `throttle_operations` may name STS and federation operations too.
 
 Reply faults, made for `CreateToken` with the refresh_token grant ("garbage", "hang" and
 "huge-body" also work on any other operation through `fail_reply`):
@@ -45,7 +46,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from awsswitch.standin.model import OIDC_OPERATIONS, OPERATIONS, ApiError
+from awsswitch.standin import sts
+from awsswitch.standin.model import OIDC_OPERATIONS, OPERATIONS, STS_OPERATIONS, ApiError
 from awsswitch.standin.settings import Settings
 
 GARBAGE = "garbage"
@@ -91,6 +93,8 @@ PORTAL_ERRORS: dict[str, int] = {
 def error_status(operation: str, exc: ApiError) -> int:
     if exc.status is not None:
         return exc.status
+    if operation in STS_OPERATIONS:
+        return sts.error_status(exc.code)
     if operation in OIDC_OPERATIONS and exc.code in OIDC_ERRORS:
         return OIDC_ERRORS[exc.code][0]
     return PORTAL_ERRORS.get(exc.code, 400)
@@ -143,6 +147,8 @@ class Faults:
         if fault is not None:
             raise ApiError(*fault)
         if self._throttled(operation):
+            if operation in STS_OPERATIONS:
+                raise ApiError("Throttling", "Rate exceeded", 400)
             raise ApiError("TooManyRequestsException", "Rate exceeded", 429)
 
     def _throttled(self, operation: str) -> bool:

@@ -1,6 +1,8 @@
 """HTTP plumbing: the threaded server, routing of the rest-json operations (as in the service
-models' `http.requestUri`), JSON and error replies, reply faults on the wire, and the two
-"browser" pages (device approval, PKCE authorize)."""
+models' `http.requestUri`), of STS (`POST /`, query protocol: the operation is the form's
+`Action`) and of the federation endpoint (`/federation?Action=...`), replies (JSON, XML,
+redirects), reply faults on the wire, and the two "browser" pages (device approval, PKCE
+authorize)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from awsswitch.standin import faults
-from awsswitch.standin.model import ApiError, Reply
+from awsswitch.standin import faults, federation, sts
+from awsswitch.standin.model import STS_OPERATIONS, ApiError, Reply, Request
 
 if TYPE_CHECKING:
     from awsswitch.standin.server import StandIn
@@ -117,6 +119,16 @@ class Handler(BaseHTTPRequestHandler):
                 query.update({k: v[-1] for k, v in form.items()})
             self._device_page(query)
             return
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if path == "/" and method == "POST":
+            self._sts(split.query, query, headers, raw)
+            return
+        if path == federation.PATH:
+            if method == "POST" and raw:
+                form = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+                query.update({k: v[-1] for k, v in form.items()})
+            self._federation(query)
+            return
         operation = ROUTES.get((method, path))
         if operation is None:
             body = {"message": f"No operation for {method} {path}"}
@@ -129,21 +141,55 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send_json(400, {"message": "Malformed JSON body"}, "InvalidRequestException")
             return
-        headers = {k.lower(): v for k, v in self.headers.items()}
         self._reply(self.server.standin.handle(operation, body, query, headers))
+
+    def _sts(
+        self, query_string: str, query: dict[str, str], headers: dict[str, str], raw: bytes
+    ) -> None:
+        """STS: the form names the operation; unknown actions are answered here, unrecorded."""
+        form = {
+            k: v[-1]
+            for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()
+        }
+        action = form.get("Action", "")
+        if action not in STS_OPERATIONS:
+            code = "InvalidAction" if action else "MissingAction"
+            message = f"Could not find operation {action} for version 2011-06-15"
+            xml = sts.error_xml(code, message if action else "Action is required", 400)
+            self._reply(Reply(400, None, code, raw=xml, content_type="text/xml"))
+            return
+        request = Request("POST", "/", query_string, headers, raw)
+        self._reply(self.server.standin.handle(action, form, query, headers, request))
+
+    def _federation(self, query: dict[str, str]) -> None:
+        operation = federation.ACTIONS.get(query.get("Action", ""))
+        if operation is None:
+            body = {"Error": "InvalidAction", "Message": "Action must be getSigninToken or login"}
+            self._send_json(400, body, "InvalidAction")
+            return
+        reply = self.server.standin.handle(operation, query, {}, {})
+        if operation == "Login" and reply.status == 400 and reply.payload:
+            # A browser lands here: a page, not JSON.
+            message = html.escape(str(reply.payload.get("Message", "")))
+            self._html(400, f"<p>Sign-in failed: {message}</p>")
+            return
+        self._reply(reply)
 
     # ------------------------------------------------------------------ replies
 
     def _reply(self, reply: Reply) -> None:
+        ctype = reply.content_type
         if reply.fault == faults.HANG:
             faults.hold(self.connection, self.server.standin.hang_limit, self.server.stopping)
             self.close_connection = True  # closed without a byte
         elif reply.fault == faults.GARBAGE:
-            self._send(reply.status, faults.GARBAGE_BODY, "application/json")
+            self._send(reply.status, faults.GARBAGE_BODY, ctype)
         elif reply.fault == faults.HUGE_BODY:
-            data = json.dumps(reply.payload or {}).encode()
+            data = reply.raw if reply.raw is not None else json.dumps(reply.payload or {}).encode()
             length, chunks = faults.padded(data, self.server.standin.huge_body_bytes)
-            self._send(reply.status, chunks, "application/json", length=length)
+            self._send(reply.status, chunks, ctype, length=length)
+        elif reply.raw is not None:
+            self._send(reply.status, reply.raw, ctype, reply.headers)  # STS: errors are in the XML
         else:
             self._send_json(reply.status, reply.payload, reply.error)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,7 +18,9 @@ REFRESH_TOKEN_GRANT = "refresh_token"
 
 OIDC_OPERATIONS = frozenset({"RegisterClient", "StartDeviceAuthorization", "CreateToken"})
 PORTAL_OPERATIONS = frozenset({"ListAccounts", "ListAccountRoles", "GetRoleCredentials", "Logout"})
-OPERATIONS = OIDC_OPERATIONS | PORTAL_OPERATIONS
+STS_OPERATIONS = frozenset({"GetCallerIdentity", "AssumeRole"})
+FEDERATION_OPERATIONS = frozenset({"GetSigninToken", "Login"})
+OPERATIONS = OIDC_OPERATIONS | PORTAL_OPERATIONS | STS_OPERATIONS | FEDERATION_OPERATIONS
 
 _DEFAULT_ROLE_NAMES = (
     "AdministratorAccess",
@@ -190,11 +192,27 @@ def access_key_id() -> str:
 
 
 @dataclass(frozen=True)
+class Request:
+    """The wire form of a query-protocol (STS) or federation request, kept for what needs more
+    than the parameters: SigV4 signature checks."""
+
+    method: str
+    path: str  # as sent, without the query string
+    query_string: str
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+
+
+@dataclass(frozen=True)
 class Reply:
-    """What the HTTP layer sends for one API call: a JSON body (None: empty), the error code
-    for `x-amzn-ErrorType`, and the reply fault that changes how it goes out (see faults)."""
+    """What the HTTP layer sends for one API call: a JSON body (None: empty) or `raw` bytes of
+    `content_type` (the XML of STS), the error code for `x-amzn-ErrorType`, extra `headers`
+    (a redirect's Location) and the reply fault that changes how it goes out (see faults)."""
 
     status: int
     payload: dict[str, Any] | None
     error: str | None = None
     fault: str | None = None
+    raw: bytes | None = None
+    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)

@@ -3,12 +3,12 @@ paginated and authorised by the access tokens sso-oidc issued."""
 
 from __future__ import annotations
 
-import string
 import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from awsswitch.standin.model import Account, ApiError, access_key_id, new_token, random_chars
+from awsswitch.standin.keys import KeyStore, sso_identity
+from awsswitch.standin.model import Account, ApiError
 from awsswitch.standin.settings import Settings
 from awsswitch.standin.tokens import Tokens
 
@@ -25,12 +25,18 @@ class Portal:
     }
 
     def __init__(
-        self, settings: Settings, lock: threading.RLock, clock: Callable[[], float], tokens: Tokens
+        self,
+        settings: Settings,
+        lock: threading.RLock,
+        clock: Callable[[], float],
+        tokens: Tokens,
+        keys: KeyStore,
     ) -> None:
         self.settings = settings
         self._lock = lock
         self._clock = clock
         self.tokens = tokens
+        self.keys = keys
 
     def _authorise(self, params: dict[str, Any]) -> None:
         with self._lock:
@@ -83,16 +89,23 @@ class Portal:
     def get_role_credentials(self, params: dict[str, Any]) -> dict[str, Any]:
         self._authorise(params)
         account = self._account(params.get("accountId"))
-        if params.get("roleName") not in account.roles:
+        role = params.get("roleName")
+        if role not in account.roles:
             raise ApiError("ForbiddenException", "No access")
-        expiration = int((self._clock() + self.settings.credentials_ttl) * 1000)
+        return {"roleCredentials": self.issue(account.account_id, str(role))}
+
+    def issue(self, account_id: str, role_name: str, ttl: float | None = None) -> dict[str, Any]:
+        """Role credentials bound to the SSO identity (so STS and the federation endpoint
+        accept them), in the `RoleCredentials` shape (`expiration` in epoch milliseconds)."""
+        ttl = self.settings.credentials_ttl if ttl is None else ttl
+        identity = sso_identity(account_id, role_name, self.settings.user_name)
+        with self._lock:
+            issued = self.keys.issue(identity, self._clock() + ttl, "GetRoleCredentials")
         return {
-            "roleCredentials": {
-                "accessKeyId": access_key_id(),
-                "secretAccessKey": random_chars(string.ascii_letters + string.digits, 40),
-                "sessionToken": new_token("standin-session-", 96),
-                "expiration": expiration,
-            }
+            "accessKeyId": issued.access_key_id,
+            "secretAccessKey": issued.secret_access_key,
+            "sessionToken": issued.session_token,
+            "expiration": int((issued.expires_at or 0) * 1000),
         }
 
     def logout(self, params: dict[str, Any]) -> dict[str, Any]:

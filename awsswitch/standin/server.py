@@ -1,12 +1,15 @@
 """`StandIn`: the stand-in's lifecycle and its API for tests, the demo and the benchmarks.
 
 The parts: `settings` (the knobs), `oidc` with `tokens` and `devices` (sso-oidc), `portal`
-(sso), `faults` (errors, throttling, broken replies), `calls` (the record), `http_server`
-(the wire). This module wires them together and answers one call at a time in `handle()`.
+(sso), `keys` (issued credentials and their identities), `sts` with `sigv4` (STS),
+`federation` (sign-in tokens), `faults` (errors, throttling, broken replies), `calls` (the
+record), `http_server` (the wire). This module wires them together and answers one call at a
+time in `handle()`.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 import threading
@@ -14,22 +17,28 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from awsswitch.standin import faults
+from awsswitch.standin import faults, federation, sigv4, sts
 from awsswitch.standin.calls import CallLog
 from awsswitch.standin.clidata import write_cli_data_path
 from awsswitch.standin.devices import DeviceFlow
+from awsswitch.standin.federation import Federation
 from awsswitch.standin.http_server import Server
+from awsswitch.standin.keys import Identity, Issued, KeyStore, stable_id, user_identity
 from awsswitch.standin.model import (
+    FEDERATION_OPERATIONS,
     OIDC_OPERATIONS,
+    STS_OPERATIONS,
     ApiError,
     Call,
     DeviceAuthorization,
     Grant,
     Reply,
+    Request,
 )
 from awsswitch.standin.oidc import Oidc
 from awsswitch.standin.portal import Portal
 from awsswitch.standin.settings import Settings
+from awsswitch.standin.sts import Sts
 from awsswitch.standin.tokens import Tokens
 
 # Portal parameters travel in the query string (and the token in a header) under wire names.
@@ -45,12 +54,15 @@ class StandIn(Settings):
     """The stand-in server: `StandIn(accounts, **knobs)` (see `Settings` for every knob, each
     also a public attribute read per request), then `start()` or `with StandIn(...) as s:`.
 
+    Where: `url`, `sts_url`, `federation_url`, `env()`, `cli_data_path()`.
     Observability: `calls`, `count()`, `counts()`, `reset_calls()`, `wait_for_call()`,
-    `device_authorizations()`, `pending()`, `token_valid()`.
+    `device_authorizations()`, `pending()`, `token_valid()`, `credentials()`,
+    `signin_token_valid()`.
     Control: `approve()`, `deny()`, `wait_for_device_authorization()`, `fail()` (inject errors),
     `fail_reply()` / `refresh_fault` (broken replies, see `awsswitch.standin.faults`),
-    `mint_token()` (a signed-in session without a login), `advance()` (move the clock),
-    `oidc.authorize()`/`oidc.allow()` (PKCE browser side, for AWS CLI >= 2.22).
+    `mint_token()` (a signed-in session without a login), `mint_credentials()` (role
+    credentials without a call), `register_keys()` (keys STS should know), `advance()` (move the
+    clock), `oidc.authorize()`/`oidc.allow()` (PKCE browser side, for AWS CLI >= 2.22).
     """
 
     def __post_init__(self) -> None:
@@ -61,9 +73,12 @@ class StandIn(Settings):
         self._changed = threading.Condition(self._lock)  # notified on every call / new device
         self._offset = 0.0  # `advance()` moves the stand-in's clock, not the real one
         self.tokens = Tokens(self)
+        self.keys = KeyStore()
         self.devices = DeviceFlow(self, self._changed, self.now, lambda: self.verification_uri)
         self.oidc = Oidc(self, self._lock, self.now, self.tokens, self.devices)
-        self.portal = Portal(self, self._lock, self.now, self.tokens)
+        self.portal = Portal(self, self._lock, self.now, self.tokens, self.keys)
+        self.sts = Sts(self, self._lock, self.now, self.keys)
+        self.federation = Federation(self, self._lock, self.now, self.keys)
         self.faults = faults.Faults(self, self._lock)
         self._log = CallLog(self._changed)
         self._httpd: Server | None = None
@@ -117,33 +132,49 @@ class StandIn(Settings):
 
     @property
     def url(self) -> str:
-        """Base URL of both APIs, e.g. `http://127.0.0.1:40123`."""
+        """Base URL of every API (sso-oidc, portal, STS), e.g. `http://127.0.0.1:40123`."""
         if self._httpd is None:
             raise RuntimeError("the stand-in is not running: call start() first")
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def sts_url(self) -> str:
+        """The STS endpoint (the value for `AWS_ENDPOINT_URL_STS`)."""
+        return self.url
+
+    @property
+    def federation_url(self) -> str:
+        """The sign-in federation endpoint, standing for
+        `https://signin.aws.amazon.com/federation` (the value for
+        `AWSSWITCH_FEDERATION_ENDPOINT`)."""
+        return self.url + federation.PATH
 
     @property
     def verification_uri(self) -> str:
         """The page a user "opens in the browser"; visiting `...?user_code=X` approves X."""
         return f"{self.url}/device"
 
-    def env(self, *, cli_data_path: bool = False) -> dict[str, str]:
-        """Variables that point boto3 (botocore >= 1.31) at the stand-in. With
-        `cli_data_path=True`, also `AWS_DATA_PATH` for the AWS CLI v2 (temporary folder,
-        removed by `stop()`)."""
+    def env(self, *, cli_data_path: bool = False, sts: bool = True) -> dict[str, str]:
+        """Variables that point boto3 (botocore >= 1.31) and awsswitch at the stand-in:
+        `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, and unless `sts=False`
+        `AWS_ENDPOINT_URL_STS` and `AWSSWITCH_FEDERATION_ENDPOINT`. With `cli_data_path=True`,
+        also `AWS_DATA_PATH` for the AWS CLI v2 (temporary folder, removed by `stop()`)."""
         values = {"AWS_ENDPOINT_URL_SSO": self.url, "AWS_ENDPOINT_URL_SSO_OIDC": self.url}
+        if sts:
+            values["AWS_ENDPOINT_URL_STS"] = self.sts_url
+            values["AWSSWITCH_FEDERATION_ENDPOINT"] = self.federation_url
         if cli_data_path:
-            values["AWS_DATA_PATH"] = self.cli_data_path()
+            values["AWS_DATA_PATH"] = self.cli_data_path(sts=sts)
         return values
 
-    def cli_data_path(self, directory: str | None = None) -> str:
+    def cli_data_path(self, directory: str | None = None, *, sts: bool = True) -> str:
         """Write the `AWS_DATA_PATH` folder redirecting the AWS CLI v2 (2.9.19 ignores
-        `AWS_ENDPOINT_URL_*`) to this server and return it. Without `directory`, a temporary
-        folder that `stop()` removes."""
+        `AWS_ENDPOINT_URL_*`) to this server and return it: `sso-oidc` and `sso`, and `sts`
+        unless `sts=False`. Without `directory`, a temporary folder that `stop()` removes."""
         if directory is None:
             directory = tempfile.mkdtemp(prefix="standin-data-")
             self._tmpdirs.append(directory)
-        return write_cli_data_path(directory, self.url)
+        return write_cli_data_path(directory, self.url, sts=sts)
 
     # ------------------------------------------------------------------ clock and seeding
 
@@ -190,6 +221,52 @@ class StandIn(Settings):
         """Whether the portal would accept `access_token` now."""
         with self._lock:
             return self.tokens.valid(access_token, self.now())
+
+    # ------------------------------------------------------------------ credentials
+
+    def mint_credentials(
+        self, account_id: str, role_name: str, *, expires_in: float | None = None
+    ) -> dict[str, Any]:
+        """Role credentials as GetRoleCredentials would hand them out (`RoleCredentials`
+        shape; lifetime `expires_in`, default `credentials_ttl`), without a call or a
+        check that the role is assigned. Not recorded in `calls`."""
+        return self.portal.issue(account_id, role_name, expires_in)
+
+    def register_keys(
+        self,
+        access_key_id: str,
+        secret_access_key: str,
+        *,
+        arn: str | None = None,
+        session_token: str | None = None,
+        expires_in: float | None = None,
+    ) -> Issued:
+        """Make STS accept these keys (e.g. static keys in a test's credentials file) as
+        `arn` (default: IAM user `user_name` of the first account). Without a session token
+        they are long-term keys; the federation endpoint refuses those, as AWS does."""
+        if arn is None:
+            account = self.accounts[0].account_id if self.accounts else "000000000000"
+            identity = user_identity(account, self.user_name)
+        else:
+            identity = Identity(arn.split(":")[4], arn, stable_id("AIDA", arn))
+        expires_at = None if expires_in is None else self.now() + expires_in
+        issued = Issued(
+            access_key_id, secret_access_key, session_token, expires_at, identity, "registered"
+        )
+        with self._lock:
+            self.keys.add(issued)
+        return issued
+
+    def credentials(self, access_key_id: str) -> Issued | None:
+        """The credentials with this key id the stand-in issued (or was given), with their
+        identity (`.identity.arn`) and expiry; None for keys it does not know."""
+        with self._lock:
+            return self.keys.get(access_key_id)
+
+    def signin_token_valid(self, token: str) -> bool:
+        """Whether the federation endpoint issued this sign-in token and would log in with
+        it now."""
+        return self.federation.valid(token)
 
     # ------------------------------------------------------------------ faults
 
@@ -285,8 +362,10 @@ class StandIn(Settings):
         body: dict[str, Any],
         query: dict[str, str],
         headers: Mapping[str, str],
+        request: Request | None = None,
     ) -> Reply:
-        """Answer one API call and record it."""
+        """Answer one API call and record it. `body` is the JSON body (sso-oidc) or the form
+        (STS, federation); `request` is the wire request STS checks signatures against."""
         arrived = time.time()
         params = _params(operation, body, query, headers)
         if self.latency > 0:
@@ -300,32 +379,70 @@ class StandIn(Settings):
             if fault in faults.UNPROCESSED:
                 result = faults.unprocessed_reply(fault, self)
             else:
-                result = self._operation(operation)(params)
+                result = self._operation(operation, params, body, request)()
                 if fault is not None:
                     result = faults.alter_reply(fault, result)
-            reply = Reply(200, result, fault=fault)
+            reply = _success(operation, result, fault)
         except ApiError as exc:
-            status, payload = faults.error_status(operation, exc), faults.error_body(operation, exc)
-            result, reply = None, Reply(status, payload, exc.code)
+            result, reply = None, _failure(operation, exc)
         except Exception as exc:  # a stand-in bug: answer like AWS would, keep serving
             bug = ApiError("InternalServerException", f"stand-in error: {exc!r}", 500)
-            result, reply = None, Reply(500, faults.error_body(operation, bug), bug.code)
+            result, reply = None, _failure(operation, bug)
         call = Call(operation, params, reply.status, reply.error, result, arrived, reply.fault)
         self._log.record(call)
         return reply
 
-    def _operation(self, operation: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        # Looked up per call, so a test may replace one method on `oidc` or `portal`.
+    def _operation(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        body: dict[str, Any],
+        request: Request | None,
+    ) -> Callable[[], dict[str, Any]]:
+        # Looked up per call, so a test may replace one method on `oidc`, `portal`, `sts`...
+        if operation in STS_OPERATIONS:
+            method = getattr(self.sts, Sts.operations[operation])
+            return functools.partial(method, params, request or Request("POST", "/", "", {}, b""))
+        if operation in FEDERATION_OPERATIONS:  # the full form: params lack the secrets
+            return functools.partial(
+                getattr(self.federation, Federation.operations[operation]), body
+            )
         owner: Oidc | Portal = self.oidc if operation in OIDC_OPERATIONS else self.portal
-        return getattr(owner, owner.operations[operation])
+        return functools.partial(getattr(owner, owner.operations[operation]), params)
+
+
+def _success(operation: str, result: dict[str, Any] | None, fault: str | None) -> Reply:
+    """A result as its API sends it: JSON, STS's XML, or the federation login's redirect."""
+    if operation in STS_OPERATIONS:
+        xml = sts.response_xml(operation, result or {})
+        return Reply(200, result, fault=fault, raw=xml, content_type="text/xml")
+    if operation == "Login" and result is not None:
+        return Reply(302, None, fault=fault, raw=b"", headers={"Location": result["Location"]})
+    return Reply(200, result, fault=fault)
+
+
+def _failure(operation: str, exc: ApiError) -> Reply:
+    status = faults.error_status(operation, exc)
+    if operation in STS_OPERATIONS:
+        xml = sts.error_xml(exc.code, exc.message, status)
+        return Reply(status, None, exc.code, raw=xml, content_type="text/xml")
+    if operation in FEDERATION_OPERATIONS:
+        return Reply(status, {"Error": exc.code, "Message": exc.message}, exc.code)
+    return Reply(status, faults.error_body(operation, exc), exc.code)
 
 
 def _params(
     operation: str, body: dict[str, Any], query: dict[str, str], headers: Mapping[str, str]
 ) -> dict[str, Any]:
-    """Request parameters by model name."""
+    """Request parameters by model name (as recorded: STS calls with the signer's key id,
+    federation calls without secrets)."""
     if operation in OIDC_OPERATIONS:
         return dict(body)
+    if operation in STS_OPERATIONS:
+        auth = sigv4.parse(headers.get("authorization"))
+        return {**body, "AccessKeyId": auth.access_key if auth else None}
+    if operation in FEDERATION_OPERATIONS:
+        return federation.recorded_params(operation, body)
     params: dict[str, Any] = {}
     token = headers.get("x-amz-sso_bearer_token")
     if token is not None:

@@ -20,8 +20,20 @@ class Settings:
       access_token_ttl: `expiresIn` of issued access tokens, seconds.
       registration_ttl: lifetime of client registrations (`clientSecretExpiresAt` = now + this).
       refresh_tokens: whether CreateToken returns (and accepts) refresh tokens.
-      credentials_ttl: lifetime of GetRoleCredentials results, seconds.
+      credentials_ttl: lifetime of GetRoleCredentials results, seconds (a few seconds is fine:
+        STS then refuses them with `ExpiredToken`).
+      user_name: the signed-in user; SSO role credentials are
+        `arn:aws:sts::ACCOUNT:assumed-role/AWSReservedSSO_<role>_<16 hex>/<user_name>`.
       page_size: ListAccounts/ListAccountRoles page size when the caller sends no `maxResults`.
+
+    STS and sign-in federation (see `awsswitch.standin.sts`, `awsswitch.standin.federation`):
+      assume_role_max_ttl: AssumeRole credentials live min(DurationSeconds (default 3600),
+        this) seconds; set a few seconds for tests of expiry and refresh.
+      sts_permissive: accept STS calls signed with keys the stand-in did not issue (as an IAM
+        user of the first account); otherwise they get `InvalidClientTokenId`.
+      verify_signatures: check the SigV4 signature of STS calls made with issued keys
+        (`SignatureDoesNotMatch` when wrong).
+      signin_token_ttl: how long a federation sign-in token can be used to log in, seconds.
 
     Device flow:
       auto_approve_after: approve a device authorization after that many
@@ -60,6 +72,11 @@ class Settings:
     registration_ttl: int = 90 * 24 * 3600
     refresh_tokens: bool = True
     credentials_ttl: int = 3600
+    user_name: str = "jane.doe"
+    assume_role_max_ttl: int = 43200
+    sts_permissive: bool = False
+    verify_signatures: bool = True
+    signin_token_ttl: int = 900
     page_size: int = 20
     auto_approve_after: int | None = 0
     interval: int = 1

@@ -35,9 +35,21 @@ def test_lifecycle_and_env() -> None:
     s.start()
     try:
         assert s.running and s.url.startswith("http://127.0.0.1:") and s.port > 0
-        assert s.env() == {"AWS_ENDPOINT_URL_SSO": s.url, "AWS_ENDPOINT_URL_SSO_OIDC": s.url}
+        assert s.env() == {
+            "AWS_ENDPOINT_URL_SSO": s.url,
+            "AWS_ENDPOINT_URL_SSO_OIDC": s.url,
+            "AWS_ENDPOINT_URL_STS": s.sts_url,
+            "AWSSWITCH_FEDERATION_ENDPOINT": f"{s.url}/federation",
+        }
+        assert s.env(sts=False) == {
+            "AWS_ENDPOINT_URL_SSO": s.url,
+            "AWS_ENDPOINT_URL_SSO_OIDC": s.url,
+        }
         data_path = s.env(cli_data_path=True)["AWS_DATA_PATH"]
-        assert os.path.isfile(f"{data_path}/sso/2019-06-10/endpoint-rule-set-1.json")
+        for rules in ("sso/2019-06-10", "sso-oidc/2019-06-10", "sts/2011-06-15"):
+            assert os.path.isfile(f"{data_path}/{rules}/endpoint-rule-set-1.json")
+        without_sts = s.env(cli_data_path=True, sts=False)["AWS_DATA_PATH"]
+        assert sorted(os.listdir(without_sts)) == ["sso", "sso-oidc"]
     finally:
         s.stop()
     assert not s.running and not os.path.exists(data_path)

@@ -71,7 +71,7 @@ def standin_process(sandbox: Any) -> Iterator[tuple[subprocess.Popen[str], dict[
     )
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline().strip() for _ in range(3)]
+        lines = [proc.stdout.readline().strip() for _ in range(5)]
         yield proc, dict(line.split("=", 1) for line in lines)
     finally:
         if proc.poll() is None:
@@ -84,10 +84,19 @@ def test_module_runs_until_sigterm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     proc, env = standin_process
-    assert list(env) == ["AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_DATA_PATH"]
+    assert list(env) == [
+        "AWS_ENDPOINT_URL_SSO",
+        "AWS_ENDPOINT_URL_SSO_OIDC",
+        "AWS_ENDPOINT_URL_STS",
+        "AWSSWITCH_FEDERATION_ENDPOINT",
+        "AWS_DATA_PATH",
+    ]
     url = env["AWS_ENDPOINT_URL_SSO"]
     assert url.startswith("http://127.0.0.1:") and env["AWS_ENDPOINT_URL_SSO_OIDC"] == url
+    assert env["AWS_ENDPOINT_URL_STS"] == url
+    assert env["AWSSWITCH_FEDERATION_ENDPOINT"] == f"{url}/federation"
     assert os.path.isfile(f"{env['AWS_DATA_PATH']}/sso-oidc/2019-06-10/endpoint-rule-set-1.json")
+    assert os.path.isfile(f"{env['AWS_DATA_PATH']}/sts/2011-06-15/endpoint-rule-set-1.json")
     for key in ("AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"):
         monkeypatch.setenv(key, env[key])
 
