@@ -32,6 +32,12 @@ class Zsh(PosixShell):
     cli_completion = "_awsswitch"
     _ANSI_C = _ansi_c_table()
 
+    def _ansi_c(self, code: str) -> str:
+        """`code` escaped for $'...': three replaces (C speed) cover the usual text; any other
+        control character goes through the full table."""
+        text = code.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+        return text if text.isprintable() else code.translate(self._ANSI_C)
+
     def words_var(self, name: str, words: Sequence[str]) -> list[str]:
         check_words(words)
         name = check_var_name(name)
@@ -42,6 +48,6 @@ class Zsh(PosixShell):
         return [
             "# The integration (shell/asw.zsh of awsswitch) runs in zsh's own options, whatever",
             "# the user's: it is one line, so that nothing but this line parses in the user's.",
-            "\\builtin emulate -R zsh -c $'" + code.translate(self._ANSI_C) + "'",
+            "\\builtin emulate -R zsh -c $'" + self._ansi_c(code) + "'",
             *outer,
         ]

@@ -110,7 +110,7 @@ def test_traced_interactive_prompt_never_prints_the_tokens(sandbox, shell):
     child.logfile_read = seen
     child.sendline("asw --no-login home.poweruser")
     expect_prompt(child)
-    child.sendline(TRACE_ON[shell])
+    child.sendline(TRACE_ON[shell] + ("v" if shell == "bash" else ""))  # bash: set -xv
     expect_prompt(child)
     expect_prompt(child)  # a few prompts drawn with tracing on
     child.sendline("echo done-$AWSSWITCH_TOKEN_STATE")

@@ -2,8 +2,9 @@
 
 One table of token files goes through the Python classifier (load_token + classify) and
 through the prompt segment of real bash, zsh and fish, one shell process per shell for the
-whole table. A second table holds the files where the shells knowingly answer "login"
-although Python reads them (documented in the templates): never the other way round. The
+whole table. A second table holds the files where the shells knowingly answer
+"login-needed" although Python reads them (documented in shell/fragments/token.sh and
+shell/asw.fish): never the other way round. The
 dates the shells read are checked against state.parse_time the same way.
 """
 
@@ -215,7 +216,7 @@ TABLE: list[tuple[str, str, bytes | None]] = [
         _dump(_token(expiresAt="2099-01-01T00:00:00.Z")),
     ),
 ]
-# Files Python reads but the shells answer "login" for (the templates say why): never fresh
+# Files Python reads but the shells answer "login-needed" for (the templates say why): never fresh
 # or refresh where Python says login, so a wrong "!" at worst.
 CONSERVATIVE: list[tuple[str, str, bytes]] = [
     (
