@@ -4,6 +4,7 @@ integration, and fish universal variables that come back after every switch."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from awsswitch import files, paths
 from awsswitch.doctor.facts import SHELL_MARKER, Facts
@@ -120,9 +121,9 @@ def check_cli(facts: Facts, out: list[Finding]) -> None:
 # -- the shell integration -------------------------------------------------------------------
 
 
-def rc_files(shell: str, env: object) -> list[str]:
-    home = paths.home(env)  # type: ignore[arg-type]
-    get = env.get  # type: ignore[attr-defined]
+def rc_files(shell: str, env: Mapping[str, str]) -> list[str]:
+    home = paths.home(env)
+    get = env.get
     if shell == "fish":
         base = os.path.join(get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "fish")
         found = [os.path.join(base, "config.fish")]
@@ -204,10 +205,9 @@ def check_integration(facts: Facts, out: list[Finding]) -> None:
 # -- fish universal variables ------------------------------------------------------------------
 
 
-def universal_variables(env: object) -> dict[str, str]:
+def universal_variables(env: Mapping[str, str]) -> dict[str, str]:
     """AWS-related universal variables in fish's variables file (no fish process)."""
-    home = paths.home(env)  # type: ignore[arg-type]
-    base = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")  # type: ignore[attr-defined]
+    base = env.get("XDG_CONFIG_HOME") or os.path.join(paths.home(env), ".config")
     path = os.path.join(base, "fish", "fish_variables")
     try:
         text = files.read_bytes(path, _RC_LIMIT).decode("utf-8", "replace")

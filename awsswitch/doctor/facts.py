@@ -8,6 +8,7 @@ Nothing here touches the network; the only processes `doctor` may start are `aws
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,7 @@ class Facts:
     intended_why: str = ""
 
     @property
-    def env(self) -> Any:
+    def env(self) -> Mapping[str, str]:
         return self.ctx.env
 
     def profile(self, name: str | None) -> profiles.Profile | None:
@@ -95,7 +96,7 @@ def _lines(data: bytes | None, path: str) -> list[str] | None:
         return None
 
 
-def load_file(variable: str, default: str, env: Any) -> LoadedFile:
+def load_file(variable: str, default: str, env: Mapping[str, str]) -> LoadedFile:
     path = paths.expand(env.get(variable) or default, env)
     # Naming the default path is the same as not naming one.
     explicit = bool(env.get(variable)) and path != paths.expand(default, env)

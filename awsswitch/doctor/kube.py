@@ -5,6 +5,7 @@ that profile whatever `asw` chose. PyYAML is imported here only (doctor alone re
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from awsswitch import files, paths
@@ -16,7 +17,7 @@ _PROFILE_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 _AWS_COMMANDS = frozenset({"aws", "aws-iam-authenticator"})
 
 
-def kubeconfig_paths(env: Any) -> list[str]:
+def kubeconfig_paths(env: Mapping[str, str]) -> list[str]:
     """$KUBECONFIG's entries (colon-separated, empty ones skipped), else ~/.kube/config."""
     value = env.get("KUBECONFIG")
     if value:

@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 
 from awsswitch.config import profiles
 from awsswitch.doctor.facts import Facts
@@ -40,12 +41,12 @@ sys.stdout.write(json.dumps(result))
 """
 
 
-def call_sts(env: object) -> dict[str, str]:
+def call_sts(env: Mapping[str, str]) -> dict[str, str]:
     """{'account', 'arn'} or {'error'} from GetCallerIdentity with `env`'s chain."""
     try:
         proc = subprocess.run(
             [sys.executable, "-c", _CHILD],
-            env=dict(env),  # type: ignore[call-overload]
+            env=dict(env),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=DEADLINE,
