@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from awsswitch.context import Environment
-from awsswitch.errors import EXIT_USAGE, UsageError
+from awsswitch.errors import UsageError
 
 USAGE = "usage: awsswitch doctor [PROFILE] [--json] [--verify]"
 
@@ -60,8 +60,7 @@ def main(argv: list[str], ctx: Environment | None = None) -> int:
     except (Exception, KeyboardInterrupt) as exc:
         from awsswitch.errors import report
 
-        code = report(exc, stderr=ctx.stderr, env=ctx.env)
-        return EXIT_USAGE if isinstance(exc, UsageError) else code
+        return report(exc, stderr=ctx.stderr, env=ctx.env)  # UsageError: 2
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m awsswitch.commands.doctor
