@@ -270,8 +270,14 @@ def supervise(command: Sequence[str], env: Mapping[str, str]) -> int:
         with contextlib.suppress(OSError):  # already gone
             os.kill(pid, signum)
 
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
-               signal.SIGUSR1, signal.SIGUSR2]  # fmt: skip
+    signals = [
+        signal.SIGINT,
+        signal.SIGTERM,
+        signal.SIGHUP,
+        signal.SIGQUIT,
+        signal.SIGUSR1,
+        signal.SIGUSR2,
+    ]
     saved = {sig: signal.signal(sig, forward) for sig in signals}
     try:
         try:

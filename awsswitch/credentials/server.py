@@ -135,8 +135,9 @@ class CredentialServer:
             from datetime import datetime, timezone
 
             expiration = datetime.fromtimestamp(now + STATIC_LIFETIME, timezone.utc)
-            creds = Credentials(creds.access_key, creds.secret_key, creds.token, expiration,
-                                creds.source)  # fmt: skip
+            creds = Credentials(
+                creds.access_key, creds.secret_key, creds.token, expiration, creds.source
+            )
         left = expiration.timestamp() - now
         self._current = creds
         self._refresh_at = now + left - min(REFRESH_MARGIN, max(left, 0) / 2)

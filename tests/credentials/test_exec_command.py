@@ -67,8 +67,13 @@ def test_parse() -> None:
     opts = exec_.parse(["--env-credentials", "--", "env"])
     assert (opts.profile, opts.mode, opts.command) == (None, exec_.MODE_ENV, ["env"])
     assert exec_.parse(["-h"]).help
-    for bad in (["p"], ["p", "--"], ["--bogus", "--", "x"], ["--server", "--env-credentials",
-                "p", "--", "x"], []):  # fmt: skip
+    for bad in (
+        ["p"],
+        ["p", "--"],
+        ["--bogus", "--", "x"],
+        ["--server", "--env-credentials", "p", "--", "x"],
+        [],
+    ):
         with pytest.raises(UsageError):
             exec_.parse(bad)
 
@@ -85,8 +90,11 @@ def test_default_mode_sets_what_asw_sets(standin: StandIn, sandbox: Any) -> None
 
 def test_default_mode_clears_only_the_region_awsswitch_set(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
-    ours = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
-            "AWSSWITCH_REGION": "eu-west-1"}  # fmt: skip
+    ours = {
+        "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWSSWITCH_REGION": "eu-west-1",
+    }
     env = _child_env(sandbox, READONLY, env=ours)  # READONLY has no region
     assert "AWS_REGION" not in env and "AWS_DEFAULT_REGION" not in env
     env = _child_env(sandbox, READONLY, env={"AWS_REGION": "ap-south-1"})
@@ -117,8 +125,16 @@ def test_modes_need_a_session_off_a_terminal(
 
 def test_env_credentials_reach_boto3(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
-    out = _exec(sandbox, "--env-credentials", POWERUSER, "--", sys.executable, "-c", BOTO3_CREDS,
-                env={**STALE, "AWS_PROFILE": "keys"})  # fmt: skip
+    out = _exec(
+        sandbox,
+        "--env-credentials",
+        POWERUSER,
+        "--",
+        sys.executable,
+        "-c",
+        BOTO3_CREDS,
+        env={**STALE, "AWS_PROFILE": "keys"},
+    )
     assert out.returncode == 0, out.stderr
     issued = role_credentials(standin)
     assert len(issued) == 1
@@ -138,8 +154,12 @@ def test_env_credentials_reach_boto3(standin: StandIn, sandbox: Any) -> None:
 
 def test_server_credentials_reach_boto3(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
-    stale = {**STALE, "AWS_PROFILE": "keys", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/x",
-             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/nonexistent"}  # fmt: skip
+    stale = {
+        **STALE,
+        "AWS_PROFILE": "keys",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/x",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/nonexistent",
+    }
     out = _exec(sandbox, "--server", POWERUSER, "--", sys.executable, "-c", BOTO3_CREDS, env=stale)
     assert out.returncode == 0, out.stderr
     issued = role_credentials(standin)
