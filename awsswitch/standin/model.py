@@ -18,7 +18,7 @@ REFRESH_TOKEN_GRANT = "refresh_token"
 
 OIDC_OPERATIONS = frozenset({"RegisterClient", "StartDeviceAuthorization", "CreateToken"})
 PORTAL_OPERATIONS = frozenset({"ListAccounts", "ListAccountRoles", "GetRoleCredentials", "Logout"})
-STS_OPERATIONS = frozenset({"GetCallerIdentity", "AssumeRole"})
+STS_OPERATIONS = frozenset({"GetCallerIdentity", "AssumeRole", "GetFederationToken"})
 FEDERATION_OPERATIONS = frozenset({"GetSigninToken", "Login"})
 OPERATIONS = OIDC_OPERATIONS | PORTAL_OPERATIONS | STS_OPERATIONS | FEDERATION_OPERATIONS
 

@@ -27,8 +27,9 @@ class Settings:
       page_size: ListAccounts/ListAccountRoles page size when the caller sends no `maxResults`.
 
     STS and sign-in federation (see `awsswitch.standin.sts`, `awsswitch.standin.federation`):
-      assume_role_max_ttl: AssumeRole credentials live min(DurationSeconds (default 3600),
-        this) seconds; set a few seconds for tests of expiry and refresh.
+      assume_role_max_ttl: AssumeRole (and GetFederationToken) credentials live
+        min(DurationSeconds (default 3600; 43200), this) seconds; set a few seconds for tests of
+        expiry and refresh.
       sts_permissive: accept STS calls signed with keys the stand-in did not issue (as an IAM
         user of the first account); otherwise they get `InvalidClientTokenId`.
       verify_signatures: check the SigV4 signature of STS calls made with issued keys

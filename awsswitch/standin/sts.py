@@ -1,4 +1,5 @@
-"""The `sts` API, as far as awsswitch's users need it: GetCallerIdentity and AssumeRole.
+"""The `sts` API, as far as awsswitch's users need it: GetCallerIdentity, AssumeRole and
+GetFederationToken (long-term keys -> a session the console federation endpoint accepts).
 
 The query protocol (botocore's sts/2011-06-15 model): `POST /` with a form-encoded body
 (`Action=AssumeRole&Version=2011-06-15&RoleArn=...`), signed with SigV4; answers are XML
@@ -19,13 +20,20 @@ from typing import Any, ClassVar
 from xml.sax.saxutils import escape
 
 from awsswitch.standin import sigv4
-from awsswitch.standin.keys import Identity, KeyStore, assumed_identity, user_identity
+from awsswitch.standin.keys import (
+    Identity,
+    KeyStore,
+    assumed_identity,
+    partition_of,
+    user_identity,
+)
 from awsswitch.standin.model import ApiError, Request, iso
 from awsswitch.standin.settings import Settings
 
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 DEFAULT_DURATION = 3600
 MIN_DURATION, MAX_DURATION = 900, 43200  # roleDurationSecondsType
+FEDERATION_DEFAULT, FEDERATION_MAX = 43200, 129600  # durationSecondsType
 
 # Error code -> HTTP status, as STS answers them.
 STS_ERRORS: dict[str, int] = {
@@ -60,6 +68,7 @@ class Sts:
     operations: ClassVar[dict[str, str]] = {
         "GetCallerIdentity": "get_caller_identity",
         "AssumeRole": "assume_role",
+        "GetFederationToken": "get_federation_token",
     }
 
     def __init__(
@@ -76,6 +85,10 @@ class Sts:
 
     def caller(self, request: Request) -> Identity:
         """Who signed `request`; the error STS answers when nobody it knows did."""
+        return self._signer(request)[0]
+
+    def _signer(self, request: Request) -> tuple[Identity, bool]:
+        """The signer's identity and whether it signed with temporary credentials."""
         auth = sigv4.parse(request.headers.get("authorization"))
         if auth is None:
             raise ApiError("MissingAuthenticationToken", "Request is missing Authentication Token")
@@ -85,7 +98,8 @@ class Sts:
             if self.settings.sts_permissive:
                 accounts = self.settings.accounts
                 account = accounts[0].account_id if accounts else "000000000000"
-                return user_identity(account, self.settings.user_name)
+                temporary = bool(request.headers.get("x-amz-security-token"))
+                return user_identity(account, self.settings.user_name), temporary
             raise invalid_token()
         token = request.headers.get("x-amz-security-token")
         if token != issued.session_token:
@@ -99,7 +113,7 @@ class Sts:
                 "SignatureDoesNotMatch",
                 "The request signature we calculated does not match the signature you provided.",
             )
-        return issued.identity
+        return issued.identity, issued.session_token is not None
 
     def get_caller_identity(self, params: dict[str, Any], request: Request) -> dict[str, Any]:
         identity = self.caller(request)
@@ -116,18 +130,10 @@ class Sts:
                 "ValidationError",
                 "RoleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-",
             )
-        duration = _duration(params.get("DurationSeconds"))
-        ttl = min(duration, self.settings.assume_role_max_ttl)
+        duration = _duration(params.get("DurationSeconds"), DEFAULT_DURATION, MAX_DURATION)
         identity = assumed_identity(role_arn, session_name)
-        with self._lock:
-            issued = self.keys.issue(identity, self._clock() + ttl, "AssumeRole")
         result: dict[str, Any] = {
-            "Credentials": {
-                "AccessKeyId": issued.access_key_id,
-                "SecretAccessKey": issued.secret_access_key,
-                "SessionToken": issued.session_token,
-                "Expiration": iso(issued.expires_at or 0),
-            },
+            "Credentials": self._issue(identity, duration, "AssumeRole"),
             "AssumedRoleUser": {"AssumedRoleId": identity.user_id, "Arn": identity.arn},
             "PackedPolicySize": 0,
         }
@@ -135,18 +141,52 @@ class Sts:
             result["SourceIdentity"] = params["SourceIdentity"]
         return result
 
+    def get_federation_token(self, params: dict[str, Any], request: Request) -> dict[str, Any]:
+        """Long-term keys only (AWS refuses session credentials here)."""
+        caller, temporary = self._signer(request)
+        if temporary:
+            raise ApiError(
+                "AccessDenied", "Cannot call GetFederationToken with session credentials"
+            )
+        name = str(params.get("Name") or "")
+        if not _SESSION_NAME.fullmatch(name) or len(name) > 32:
+            raise ApiError(
+                "ValidationError", "Name must be 2 to 32 characters of letters, digits and +=,.@_-"
+            )
+        duration = _duration(params.get("DurationSeconds"), FEDERATION_DEFAULT, FEDERATION_MAX)
+        account = caller.account
+        arn = f"arn:{partition_of(caller.arn)}:sts::{account}:federated-user/{name}"
+        identity = Identity(account, arn, f"{account}:{name}")
+        return {
+            "Credentials": self._issue(identity, duration, "GetFederationToken"),
+            "FederatedUser": {"FederatedUserId": identity.user_id, "Arn": arn},
+            "PackedPolicySize": 0,
+        }
 
-def _duration(value: Any) -> int:
+    def _issue(self, identity: Identity, duration: int, source: str) -> dict[str, Any]:
+        """New temporary credentials for `identity`, living min(duration,
+        `assume_role_max_ttl`) seconds, in the `Credentials` shape."""
+        ttl = min(duration, self.settings.assume_role_max_ttl)
+        with self._lock:
+            issued = self.keys.issue(identity, self._clock() + ttl, source)
+        return {
+            "AccessKeyId": issued.access_key_id,
+            "SecretAccessKey": issued.secret_access_key,
+            "SessionToken": issued.session_token,
+            "Expiration": iso(issued.expires_at or 0),
+        }
+
+
+def _duration(value: Any, default: int, maximum: int) -> int:
     if value is None or value == "":
-        return DEFAULT_DURATION
+        return default
     try:
         seconds = int(value)
     except (TypeError, ValueError):
         raise ApiError("ValidationError", "DurationSeconds must be a number") from None
-    if not MIN_DURATION <= seconds <= MAX_DURATION:
+    if not MIN_DURATION <= seconds <= maximum:
         raise ApiError(
-            "ValidationError",
-            f"DurationSeconds must be between {MIN_DURATION} and {MAX_DURATION}",
+            "ValidationError", f"DurationSeconds must be between {MIN_DURATION} and {maximum}"
         )
     return seconds
 

@@ -273,3 +273,20 @@ def test_aws_cli_v2_get_caller_identity(aws_v2: str, standin: StandIn, sandbox: 
     )
     assert refused.returncode != 0 and "SignatureDoesNotMatch" in refused.stderr
     assert creds["sessionToken"] not in refused.stderr
+
+
+def test_federation_token_from_long_term_keys(standin: StandIn) -> None:
+    arn = "arn:aws:iam::444444444444:user/ci-bot"
+    standin.register_keys("AKIALONGTERMKEY00000", "long-secret", arn=arn)
+    keys = sts_with({"accessKeyId": "AKIALONGTERMKEY00000", "secretAccessKey": "long-secret"})
+    reply = keys.get_federation_token(Name="awsswitch", DurationSeconds=900)
+    assert reply["FederatedUser"] == {
+        "FederatedUserId": "444444444444:awsswitch",
+        "Arn": "arn:aws:sts::444444444444:federated-user/awsswitch",
+    }
+    identity = sts_with(reply["Credentials"]).get_caller_identity()
+    assert identity["Arn"] == reply["FederatedUser"]["Arn"]
+    # Session credentials may not ask for one, as on AWS.
+    session = sts_with(reply["Credentials"])
+    assert error_of(session.get_federation_token, Name="again") == ("AccessDenied", 403)
+    assert standin.count("GetFederationToken", error="") == 1
