@@ -3,8 +3,10 @@
 A temporary HOME holds the seed walkthrough's `[sso-session awssso.home]` and
 `[profile awsprofile.home.poweruser]` plus a few more accounts and roles; the local IAM
 Identity Center stand-in runs in a thread of this process (auto-approving logins after two
-polls, so the device flow is visible); the shell starts with the integration and its prompt
-segment loaded. Leaving the shell stops the stand-in and removes the sandbox.
+polls, so the device flow is visible) and also plays STS and the console sign-in federation
+endpoint, so `status --verify`, `exec`, `export` and `console --url` work offline; the shell
+starts with the integration and its prompt segment loaded. Leaving the shell stops the stand-in
+and removes the sandbox.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from awsswitch.errors import AwsswitchError, UsageError
+
+if TYPE_CHECKING:
+    from awsswitch.standin import StandIn
 
 SHELLS = ("bash", "zsh", "fish")
 SESSION = "awssso.home"
@@ -69,6 +75,17 @@ def config_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def start_standin() -> StandIn:
+    """The demo's stand-in, running: the accounts above, logins approved after two polls."""
+    from awsswitch.standin import StandIn
+
+    return StandIn(
+        accounts=[(a, n, f"{n}@example.com", r) for a, n, r in ACCOUNTS],
+        auto_approve_after=2,
+        interval=1,
+    ).start()
+
+
 def run(shell: str | None) -> int:
     shell = shell or default_shell(os.environ)
     if shell not in SHELLS:
@@ -79,19 +96,15 @@ def run(shell: str | None) -> int:
     if not sys.stdin.isatty():
         raise AwsswitchError("demo starts an interactive shell: run it in a terminal")
 
-    from awsswitch.standin import StandIn
-
     root = tempfile.mkdtemp(prefix="awsswitch-demo-")
     standin: StandIn | None = None
     try:
         home = os.path.join(root, "home")
         _write(os.path.join(home, ".aws", "config"), config_text())
-        standin = StandIn(
-            accounts=[(a, n, f"{n}@example.com", r) for a, n, r in ACCOUNTS],
-            auto_approve_after=2,
-            interval=1,
-        ).start()
-        env = _environment(root, home, standin.env(cli_data_path=True))
+        standin = start_standin()
+        # SSO, STS and federation endpoints (AWS_ENDPOINT_URL_*, AWSSWITCH_FEDERATION_ENDPOINT)
+        # plus AWS_DATA_PATH for AWS CLI versions that ignore AWS_ENDPOINT_URL_*.
+        env = environment(root, home, standin.env(cli_data_path=True))
         argv = _prepare_shell(shell, shell_path, root, home, env)
         _banner(shell, root, standin.url)
         return _run_shell(argv, env)
@@ -108,7 +121,9 @@ def _write(path: str, text: str, mode: int = 0o644) -> None:
     os.chmod(path, mode)
 
 
-def _environment(root: str, home: str, standin_env: Mapping[str, str]) -> dict[str, str]:
+def environment(root: str, home: str, standin_env: Mapping[str, str]) -> dict[str, str]:
+    """The demo shell's environment: the caller's, minus AWS and shell start-up variables,
+    with HOME and the AWS files in the sandbox and every endpoint on the stand-in."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(_SCRUB_PREFIXES) and k not in _SCRUB
     }
@@ -198,13 +213,20 @@ start URL that really points at a local IAM Identity Center stand-in on {url})
 and profiles for three accounts, starting with [profile {first}].
 Logins are approved automatically after two polls. Nothing here touches your own files.
 
-Try:  asw home.poweruser     log in once (device flow) and switch; see the prompt
-      asw work.admin         same session: no second login
-      asw -                  back to the previous profile
-      asw                    the picker;   asw -u   leave every profile
-      awsswitch status       why a profile is active, token state and time left
-      awsswitch list         every profile with its token state
-      awsswitch logout       end the session (the next switch logs in again)
+Try:  asw home.poweruser          log in once (device flow) and switch; see the prompt
+      asw work.admin              same session: no second login
+      asw -                       back to the previous profile
+      asw                         the picker;   asw -u   leave every profile
+      awsswitch status            why a profile is active, token state and time left
+      awsswitch status --verify   ask STS who the active profile really is
+      awsswitch list              every profile with its token state
+      awsswitch exec work.admin -- aws sts get-caller-identity
+                                  one command as another profile (--env-credentials: as
+                                  plain keys; --server: through a local credential server)
+      awsswitch export            the active profile's temporary credentials as shell lines
+      awsswitch console --url     a console sign-in URL for the active profile
+      awsswitch logout            end the session (the next switch logs in again)
+STS and the console sign-in endpoint are the stand-in's too: nothing leaves this machine.
 Type `exit` to leave: the stand-in stops and the sandbox is removed.
 """,
         flush=True,
