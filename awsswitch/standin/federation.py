@@ -87,7 +87,8 @@ class Federation:
             raise ApiError("ExpiredSigninToken", "The sign-in token has expired", 400)
         destination = str(params.get("Destination") or "")
         parts = urlsplit(destination)
-        if parts.scheme not in ("https", "http") or not parts.netloc:
+        control = any(ord(c) < 0x20 or ord(c) == 0x7F for c in destination)  # header-safe
+        if control or parts.scheme not in ("https", "http") or not parts.netloc:
             raise ApiError("InvalidDestination", "Destination must be an absolute URL", 400)
         return {"Location": destination}
 

@@ -141,9 +141,10 @@ def test_login_refuses_unknown_tokens_and_bad_destinations(
     assert login(standin, "standin-signin-forged").status == 400
     assert login(standin, "").status == 400
     token = get_token(standin, session_of(creds))[1]["SigninToken"]
-    for destination in ("", "javascript:alert(1)", "/relative/path"):
+    hostile = ("", "javascript:alert(1)", "/relative/path", f"{CONSOLE}\r\nSet-Cookie: x=1")
+    for destination in hostile:
         response = login(standin, token, destination)
         assert response.status == 400 and response.getheader("Location") is None
     assert standin.count("Login", error="InvalidSigninToken") == 2
-    assert standin.count("Login", error="InvalidDestination") == 3
+    assert standin.count("Login", error="InvalidDestination") == 4
     assert standin.count("Login", error="") == 0
