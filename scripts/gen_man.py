@@ -338,8 +338,18 @@ ENVIRONMENT = [
         "When set to `1`, a failure also prints the Python traceback on standard error. "
         "Tokens and secrets are never printed.",
     ),
-    para("Variables `asw` sets (exported, so child shells inherit them):"),
-    item("`AWSSWITCH_PROFILE`", "The profile awsswitch switched to."),
+    item(
+        "`AWSSWITCH_FEDERATION_ENDPOINT`",
+        "The federation endpoint `console` signs in through, instead of AWS's (the demo and "
+        "the tests use the bundled stand-in's).",
+    ),
+    para("Variables the shell integration sets (exported, so child shells inherit them):"),
+    item(
+        "`AWSSWITCH_SHELL`",
+        "Set by the code `init` prints: the shell it was loaded into (`bash`, `zsh`, `fish`), "
+        "so that child processes such as `doctor` know `asw` exists there.",
+    ),
+    item("`AWSSWITCH_PROFILE`", "Set by `asw`: the profile awsswitch switched to."),
     item("`AWSSWITCH_SHORT`", "Its short name, as the prompt shows it."),
     item(
         "`AWSSWITCH_TOKEN_FILE`",
@@ -389,7 +399,8 @@ FILES = [
     ),
     item(
         "*~/.aws/cli/cache/*",
-        "The AWS CLI's cached role credentials; `logout` removes those of the session's profiles.",
+        "Role credentials, cached as the AWS CLI v2 caches them and shared with it (`export`, "
+        "`exec`, `serve`, `console`); `logout` removes those of the session's profiles.",
     ),
     item(
         "*~/.cache/awsswitch/*",
@@ -413,7 +424,8 @@ EXIT_STATUS = [
 SEE_ALSO = [
     para(
         "*aws*(1), *fzf*(1). The guides in the *docs/* folder of the source: shell "
-        "integration, SSO, sync, configuration and files, troubleshooting, design."
+        "integration, SSO, sync, credentials, configuration and files, troubleshooting, "
+        "doctor, design."
     )
 ]
 

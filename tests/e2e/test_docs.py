@@ -130,7 +130,7 @@ def test_docs_exist_and_readme_links_each() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_relative_link_resolves(page: Path) -> None:
-    assert links(page), f"{page.name} links nowhere"
+    assert page != README or len(links(page)) >= 10, "the README links to docs/"
     assert broken_links(page) == []
 
 
