@@ -1,4 +1,5 @@
-"""`awsswitch sync SESSION... [--template T] [--dry-run] [--prune] [--region R] [--yes]`.
+"""`awsswitch sync SESSION... [--template T] [--dry-run] [--prune] [--rename] [--region R]
+[--yes]`.
 
 Order of work: validate everything local (template, region, sessions) before any network;
 make each session's token fresh (as a switch does); list every session's portal in one
@@ -15,11 +16,22 @@ from typing import IO
 from awsswitch import context, paths, regions
 from awsswitch.config import editor
 from awsswitch.config.profiles import ProfileIndex, load_index
-from awsswitch.context import Environment
+from awsswitch.context import Environment, display
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.sync import apply, portal
 from awsswitch.sync.naming import parse_template
-from awsswitch.sync.plan import ADD, REMOVE, SKIP, STALE, UNCHANGED, UPDATE, Change, Plan, make_plan
+from awsswitch.sync.plan import (
+    ADD,
+    KEEP,
+    REMOVE,
+    SKIP,
+    STALE,
+    UNCHANGED,
+    UPDATE,
+    Change,
+    Plan,
+    make_plan,
+)
 
 _LIST_ADDS = 30  # above this many new profiles, list a few and count the rest
 
@@ -43,9 +55,12 @@ def session_token(
     return access
 
 
-def _sessions(names: Sequence[str], index: ProfileIndex, env: Mapping[str, str]) -> dict[str, str]:
-    """Session → sso_region, in argument order without repeats; UsageError for bad ones."""
-    out: dict[str, str] = {}
+def _sessions(
+    names: Sequence[str], index: ProfileIndex, env: Mapping[str, str]
+) -> dict[str, tuple[str, str]]:
+    """Session → (sso_region, sso_start_url), in argument order without repeats; UsageError
+    for bad ones."""
+    out: dict[str, tuple[str, str]] = {}
     for name in names:
         section = index.sso_sessions.get(name)
         if section is None:
@@ -66,26 +81,31 @@ def _sessions(names: Sequence[str], index: ProfileIndex, env: Mapping[str, str])
                 f"the sso_region {region.strip()!r} of [sso-session {name}] is unusable: {why}; "
                 f"fix it with `awsswitch configure sso-session {name}`"
             )
-        out[name] = region.strip()
+        out[name] = (region.strip(), str(section.get("sso_start_url")).strip())
     return out
 
 
 def _describe(change: Change) -> str:
+    # Names and reasons can come from hand-written profiles: shown escaped.
+    name, reason = display(change.name), display(change.reason)
     keys = ", ".join(k for k, _ in change.values)
     if change.action == UPDATE and change.renamed_from:
         also = f"; {keys}" if keys else ""
-        return f"  ~ {change.name} (renamed from {change.renamed_from}{also})"
+        what = "adopted, renamed" if change.adopted else "renamed"
+        return f"  ~ {name} ({what} from {display(change.renamed_from)}{also})"
     if change.action == ADD:
-        return f"  + {change.name}"
+        return f"  + {name}"
     if change.action == UPDATE:
-        return f"  ~ {change.name} ({keys})"
+        return f"  ~ {name} ({keys})"
     if change.action == REMOVE:
-        return f"  - {change.name} ({change.reason})"
+        return f"  - {name} ({reason})"
     if change.action == SKIP:
-        return f"  ! {change.name} skipped: {change.reason}"
+        return f"  ! {name} skipped: {reason}"
     if change.action == STALE:
-        return f"  ? {change.name} kept: {change.reason} (--prune removes it)"
-    return f"    {change.name}"
+        return f"  ? {name} kept: {reason} (--prune removes it)"
+    if change.action == KEEP:
+        return f"  = {name} kept: {reason}"
+    return f"    {name}"
 
 
 def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
@@ -107,6 +127,8 @@ def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
     )
     if counts["stale"]:
         summary += f", {counts['stale']} stale"
+    if counts["kept"]:
+        summary += f", {counts['kept']} kept"
     prefix = "dry run, nothing written: " if dry_run else ""
     stream.write("".join(line + "\n" for line in lines))
     stream.write(f"awsswitch: sync: {prefix}{summary}\n")
@@ -141,6 +163,7 @@ def run(
     template: str | None = None,
     dry_run: bool = False,
     prune: bool = False,
+    rename: bool = False,
     region: str | None = None,
     yes: bool = False,
     concurrency: int = portal.DEFAULT_CONCURRENCY,
@@ -155,7 +178,9 @@ def run(
     if not sessions:
         raise UsageError("name at least one sso-session to sync")
     index = load_index(env)
-    sso_regions = _sessions(sessions, index, env)
+    found = _sessions(sessions, index, env)
+    sso_regions = {name: region for name, (region, _) in found.items()}
+    start_urls = {name: url for name, (_, url) in found.items()}
     interactive = ctx.interactive
 
     specs = [
@@ -175,7 +200,14 @@ def run(
     def plan_for(doc: editor.Document) -> Plan:
         existing = apply.existing_profiles(doc, env)
         return make_plan(
-            listings, existing, template=tpl, sso_regions=sso_regions, region=region, prune=prune
+            listings,
+            existing,
+            template=tpl,
+            sso_regions=sso_regions,
+            region=region,
+            prune=prune,
+            start_urls=start_urls,
+            rename=rename,
         )
 
     path = paths.config_file(env)

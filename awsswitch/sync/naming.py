@@ -30,6 +30,7 @@ _LITERAL_OK = re.compile(r"[a-z0-9._-]*")
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 _DASHES = re.compile(r"-{2,}")
 _NAME_OK = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_WORD = "[a-z0-9_-]+"  # one sanitised placeholder value
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,20 @@ class Template:
 
     def render(self, grant: Grant) -> str:
         return self.text.format(**parts(grant)).lower()
+
+
+def fits(template: Template, grant: Grant, name: str) -> bool:
+    """Whether `name` is what `template` gives `grant` under *some* account name (plus, maybe,
+    a collision suffix): a section so named was generated under this template and only its
+    account's name changed in the portal since. Any other name came from another template
+    (or a person)."""
+    values = parts(grant)
+    pattern = ""
+    for literal, field, _, _ in string.Formatter().parse(template.text):
+        pattern += re.escape(literal.lower())
+        if field is not None:
+            pattern += _WORD if field == "account_name" else re.escape(values[field])
+    return re.fullmatch(pattern + f"(?:-{_WORD})?", name) is not None
 
 
 def parse_template(text: str | None) -> Template:

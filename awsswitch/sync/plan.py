@@ -13,6 +13,22 @@ Ownership rules:
   of the old name carrying `renamed_to` (the name that disappears: confirmed like a removal,
   never carried out as one). Comments, hand-added keys and nested blocks in generated
   sections are kept, on update and on rename.
+
+Adoption (a grant is never given a twin of a profile that already reaches it):
+- a profile *targets* a grant when it names the grant's sso-session (`sso_session`) or, for a
+  legacy profile without one, the session's start URL (`sso_start_url`, trailing `/` aside),
+  and the same `sso_account_id` and `sso_role_name` (and assumes no role on top: a
+  `role_arn` with a source makes it a role profile). A generated section of a synced session
+  targets what its marker and keys say.
+- when the first such profile in file order is a generated section whose name this template
+  could give the grant (`naming.fits`: only the account name differs), the rules above apply.
+  Otherwise that first profile (hand-written, or generated under another template) is
+  *adopted*: a KEEP, left byte for byte under its name; with `rename` it moves to the
+  template's name in place, as a portal rename does, header only (never `default`, never a
+  profile the credentials file also defines, never onto a name that stays taken).
+- every other profile targeting an adopted grant stays: a hand-written one is a KEEP ("also
+  targets"), a generated one is a duplicate: STALE, removed with `--prune`. A profile without
+  the marker is never removed, adopted or not.
 """
 
 from __future__ import annotations
@@ -22,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from awsswitch.sync import MARKER
-from awsswitch.sync.naming import Grant, Template, assign_names
+from awsswitch.sync.naming import Grant, Template, assign_names, fits
 
 ADD = "add"
 UPDATE = "update"
@@ -30,6 +46,7 @@ REMOVE = "remove"
 UNCHANGED = "unchanged"
 SKIP = "skip"
 STALE = "stale"  # ours, no longer granted, kept because --prune was not given
+KEEP = "keep"  # an existing profile (hand-written, or another template's) that a grant adopts
 
 # The keys sync manages in a generated section, in the order a new section gets them.
 MANAGED_KEYS = ("sso_session", "sso_account_id", "sso_role_name", "region", MARKER)
@@ -63,6 +80,32 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _url(value: Any) -> str:
+    return _text(value).rstrip("/")
+
+
+def _assumes_role(values: Mapping[str, Any]) -> bool:
+    # As `config.profiles.classify`: a role_arn with a source beats the SSO keys.
+    return "role_arn" in values and any(
+        k in values for k in ("source_profile", "credential_source", "web_identity_token_file")
+    )
+
+
+def targets(values: Mapping[str, Any], start_urls: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """The (session, account, role) identities a profile's own keys reach: one for an
+    sso_session profile; for a legacy one, one per synced session with its start URL."""
+    account, role = _text(values.get("sso_account_id")), _text(values.get("sso_role_name"))
+    if not account or not role or _assumes_role(values):
+        return []
+    if "sso_session" in values:
+        session = _text(values.get("sso_session"))
+        return [(session, account, role)] if session else []
+    url = _url(values.get("sso_start_url"))
+    if not url:
+        return []
+    return [(s, account, role) for s, u in start_urls.items() if _url(u) == url]
+
+
 @dataclass(frozen=True)
 class Change:
     action: str  # ADD, UPDATE, REMOVE, UNCHANGED, SKIP, STALE
@@ -73,6 +116,7 @@ class Change:
     reason: str = ""
     renamed_from: str | None = None  # UPDATE: the section renamed to `name` (in place)
     renamed_to: str | None = None  # REMOVE: the new name of this section (not removed)
+    adopted: bool = False  # UPDATE (a rename) or KEEP: the grant's adopted profile
 
 
 @dataclass
@@ -104,6 +148,7 @@ class Plan:
             "unchanged": len(self.of(UNCHANGED)),
             "skipped": len(self.of(SKIP)),
             "stale": len(self.of(STALE)),
+            "kept": len(self.of(KEEP)),
         }
 
 
@@ -138,35 +183,58 @@ def make_plan(
     sso_regions: Mapping[str, str],
     region: str | None = None,
     prune: bool = False,
+    start_urls: Mapping[str, str] | None = None,
+    rename: bool = False,
 ) -> Plan:
     """The changes that bring the config in line with `listings` (session → grants).
 
-    `existing`: every profile, in file order. `sso_regions`: session → its sso_region.
+    `existing`: every profile, in file order. `sso_regions`: session → its sso_region;
+    `start_urls`: session → its sso_start_url (legacy profiles are matched on it).
+    `rename`: move adopted profiles to the template's name (see the module's docstring).
     """
     sessions = list(listings)
     existing = list(existing)
     grants = [g for s in sessions for g in listings[s]]
-    granted = {g.identity for g in grants}
+    by_identity = {g.identity: g for g in grants}
     by_name = {e.name: e for e in existing}
+    urls = {s: u for s, u in (start_urls or {}).items() if s in listings}
 
     theirs = {e.name for e in existing if e.marker is None}  # the user's own profiles
     ours = [e for e in existing if e.marker in listings]
+    reaching = _reaching(existing, listings, urls, by_identity)
+    adopted = {
+        ident: es[0]
+        for ident, es in reaching.items()
+        if not (es[0].marker in listings and fits(template, by_identity[ident], es[0].name))
+    }
+    adopted_names = {e.name for e in adopted.values()}
+    # Generated sections of an adopted grant: duplicates of the adopted profile.
+    duplicates = {
+        e.name: adopted[e.identity].name
+        for e in ours
+        if e.identity in adopted and e.name not in adopted_names
+    }
+
     occupied = {e.name for e in existing if e.marker is not None and e.marker not in listings}
+    occupied |= {e.name for e in ours if e.name in adopted_names}
     if not prune:
-        occupied |= {e.name for e in ours if e.identity not in granted}
+        occupied |= {e.name for e in ours if e.identity not in by_identity or e.name in duplicates}
     owned: dict[tuple[str, str, str], list[str]] = {}
     for e in ours:
-        if e.identity is not None:
+        if e.identity is not None and e.name not in duplicates and e.name not in adopted_names:
             owned.setdefault(e.identity, []).append(e.name)
 
     names = assign_names(grants, template, occupied=occupied, owned=owned)
-    desired_names = {n for n in names.values() if n is not None}
+    desired_names = {n for g, n in names.items() if n is not None and g.identity not in adopted}
 
     adds: list[Change] = []
     renames: list[Change] = []
     in_place: list[Change] = []
     claimed: set[str] = set()  # names of our sections some grant keeps or takes over
-    for g in sorted(grants, key=lambda g: (sessions.index(g.session), *g.sort_key())):
+    ordered = sorted(grants, key=lambda g: (sessions.index(g.session), *g.sort_key()))
+    for g in ordered:
+        if g.identity in adopted:
+            continue
         name = names[g]
         previous = [n for n in owned.get(g.identity, []) if n != name]
         if name is None or name in theirs:
@@ -214,7 +282,7 @@ def make_plan(
     renamed_to = {c.renamed_from: c.name for c in renames}
     leaving: list[Change] = []
     for e in ours:
-        if e.name in claimed:
+        if e.name in claimed or e.name in adopted_names:
             continue
         assert e.marker is not None
         if e.name in renamed_to:
@@ -223,7 +291,89 @@ def make_plan(
                 Change(REMOVE, e.name, e.marker, reason=f"renamed to {to}", renamed_to=to)
             )
             continue
-        granted_elsewhere = e.identity in granted
-        why = "duplicate of another generated profile" if granted_elsewhere else "no longer granted"
+        if e.name in duplicates:
+            why = f"duplicate of {duplicates[e.name]}"
+        elif e.identity in by_identity:
+            why = "duplicate of another generated profile"
+        else:
+            why = "no longer granted"
         leaving.append(Change(REMOVE if prune else STALE, e.name, e.marker, reason=why))
-    return Plan(changes=[*leaving, *in_place, *renames, *adds])
+
+    removed = {c.name for c in leaving if c.action == REMOVE}
+    kept: list[Change] = []
+    for g in ordered:
+        for e in reaching.get(g.identity, []):
+            if e.marker in listings and e is not adopted.get(g.identity):
+                continue  # generated: handled above
+            if e is adopted.get(g.identity):
+                kept += _adopt(e, g, names[g], template, by_name, removed, duplicates, rename)
+            else:
+                also = f"also targets {_what(g)}; left alone"
+                kept.append(Change(KEEP, e.name, g.session, g, reason=also))
+    return Plan(changes=[*leaving, *in_place, *renames, *adds, *kept])
+
+
+def _what(g: Grant) -> str:
+    return f"account {g.account_id} role {g.role_name}"
+
+
+def _reaching(
+    existing: Sequence[Existing],
+    listings: Mapping[str, Sequence[Grant]],
+    urls: Mapping[str, str],
+    granted: Mapping[tuple[str, str, str], Grant],
+) -> dict[tuple[str, str, str], list[Existing]]:
+    """Granted identity → the profiles already targeting it, in file order. A legacy profile
+    counts for the first synced session with its start URL only (one adoption per profile)."""
+    out: dict[tuple[str, str, str], list[Existing]] = {}
+    for e in existing:
+        found = [e.identity] if e.marker in listings else targets(e.values, urls)[:1]
+        for ident in found:
+            if ident is not None and ident in granted:
+                out.setdefault(ident, []).append(e)
+    return out
+
+
+def _adopt(
+    e: Existing,
+    g: Grant,
+    target: str | None,
+    template: Template,
+    by_name: Mapping[str, Existing],
+    removed: set[str],
+    duplicates: Mapping[str, str],
+    rename: bool,
+) -> list[Change]:
+    """The changes for `g`'s adopted profile `e`: a KEEP, or (with `rename`) its move to
+    the template's name `target`."""
+    marker = e.values.get(MARKER) if e.in_config else None
+    if not isinstance(marker, str) or not marker.strip():
+        what = "hand-written profile"
+    elif marker.strip() == g.session:
+        what = "generated under another template"
+    else:
+        what = f"generated from sso-session {marker.strip()}"
+    kept = f"{what} for {_what(g)}"
+    if target == e.name:
+        return [Change(KEEP, e.name, g.session, g, reason=kept, adopted=True)]
+    if not rename:
+        hint = f"; --rename moves it to {target}" if target is not None else ""
+        return [Change(KEEP, e.name, g.session, g, reason=kept + hint, adopted=True)]
+    base = template.render(g)
+    if target is None:
+        why = "no distinct name could be found for it"
+    elif e.name == "default":
+        why = "the default profile is never renamed"
+    elif not e.in_config:
+        why = "the credentials file also defines it"
+    elif base in duplicates and base not in removed:
+        why = f"{base} is a generated duplicate of it (--prune removes that)"
+    elif target in by_name and target not in removed:
+        why = f"{target} is taken"
+    else:
+        return [
+            Change(UPDATE, target, g.session, g, renamed_from=e.name, adopted=True),
+            Change(REMOVE, e.name, g.session, reason=f"renamed to {target}", renamed_to=target),
+        ]
+    reason = f"{kept}; not renamed: {why}"
+    return [Change(KEEP, e.name, g.session, g, reason=reason, adopted=True)]

@@ -125,6 +125,7 @@ def test_account_renamed_renames_the_section_and_keeps_its_region() -> None:
         "unchanged": 0,
         "skipped": 0,
         "stale": 0,
+        "kept": 0,
     }
 
 
