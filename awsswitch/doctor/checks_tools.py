@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from awsswitch import files, paths
 from awsswitch.doctor.facts import SHELL_MARKER, Facts
 from awsswitch.doctor.model import INFO, PROBLEM, Finding
-from awsswitch.shells import SUPPORTED
+from awsswitch.shells import SUPPORTED, get_shell
 from awsswitch.shells.base import is_var_name, read_template
 from awsswitch.sso import cli_login
 
@@ -147,11 +147,16 @@ def _mentions_init(path: str) -> bool:
 
 
 def _templates_mark(shell: str) -> bool:
-    """Whether this version's integration exports the marker (then its absence is proof)."""
+    """Whether this version's integration exports the marker (then its absence is proof):
+    the code `awsswitch init SHELL` prints, fragments included."""
     try:
-        return SHELL_MARKER in read_template(f"asw.{shell}")
-    except OSError:
-        return False
+        code = get_shell(shell).render(exe=["awsswitch"], cmd="asw", prompt=False)
+    except Exception:  # a template that cannot be rendered here: its own text, at least
+        try:
+            code = read_template(f"asw.{shell}")
+        except OSError:
+            return False
+    return SHELL_MARKER in code
 
 
 def _tilde(path: str, home: str) -> str | None:

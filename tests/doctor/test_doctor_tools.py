@@ -14,6 +14,8 @@ from doctorhelp import World, fake_aws, shell_path
 from support.sandbox import AWS_CLI_V2, require
 from support.sso import make_exe
 
+from awsswitch.doctor import checks_tools
+
 
 def test_aws_cli_v1_first_on_path(world: World, tmp_path: Path) -> None:
     v1 = tmp_path / "v1"
@@ -113,11 +115,26 @@ def test_integration_not_loaded_and_its_fix(world: World, shell: str) -> None:
     assert "awsswitch init" in rc_path.read_text()
 
 
-def test_integration_found_in_the_rc_file(world: World) -> None:
+def test_integration_found_in_the_rc_file(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An integration that exports no marker: the rc file's init line (or an
+    AWSSWITCH_PROFILE left by asw) is taken as a sign that it is loaded."""
+    monkeypatch.setattr(checks_tools, "_templates_mark", lambda shell: False)
     world.drop("AWSSWITCH_SHELL", "AWSSWITCH_PROFILE", "AWSSWITCH_SHORT")
-    world.set(AWS_PROFILE="awsprofile.home.poweruser")
     assert "integration-not-loaded" in world.json().ids()
     (world.home / ".bashrc").write_text('eval "$(awsswitch init bash)"\n')
+    assert "integration-not-loaded" not in world.json().ids()
+
+
+def test_marker_missing_although_the_integration_sets_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An integration that exports the marker: its absence is proof, rc file or not."""
+    monkeypatch.setattr(checks_tools, "_templates_mark", lambda shell: True)
+    world.drop("AWSSWITCH_SHELL")
+    (world.home / ".bashrc").write_text('eval "$(awsswitch init bash)"\n')
+    finding = world.json().finding("integration-not-loaded")
+    assert finding["fix"] == 'eval "$(awsswitch init bash)"'  # already in ~/.bashrc: load it
+    world.set(AWSSWITCH_SHELL="bash")
     assert "integration-not-loaded" not in world.json().ids()
 
 
