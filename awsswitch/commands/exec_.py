@@ -21,7 +21,6 @@ message goes to stderr; stdout is CMD's alone. Stdlib only until credentials mus
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -239,8 +238,10 @@ def replace_process(command: Sequence[str], env: Mapping[str, str]) -> int:
     for sig in (signal.SIGPIPE, signal.SIGXFSZ):
         signal.signal(sig, signal.SIG_DFL)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        try:  # noqa: SIM105 - contextlib costs an import before every CMD
             stream.flush()
+        except (OSError, ValueError):
+            pass
     try:
         os.execvpe(command[0], list(command), dict(env))
     except ValueError:  # a NUL in an argument or a variable
@@ -267,8 +268,10 @@ def supervise(command: Sequence[str], env: Mapping[str, str]) -> int:
         pid = child[0].pid
         if signum in (signal.SIGINT, signal.SIGQUIT) and _terminal_sent(pid):
             return  # the terminal sent Ctrl-C to CMD itself: once is enough
-        with contextlib.suppress(OSError):  # already gone
+        try:  # noqa: SIM105 - as above
             os.kill(pid, signum)
+        except OSError:  # already gone
+            pass
 
     signals = [
         signal.SIGINT,

@@ -159,7 +159,10 @@ class CredentialServer:
     def start(self) -> None:
         """Serve in a background thread (for `exec --server`)."""
         self._thread = threading.Thread(
-            target=self.httpd.serve_forever, name="awsswitch-credentials", daemon=True
+            target=self.httpd.serve_forever,
+            args=(0.1,),  # how long stop() may wait for the loop to notice
+            name="awsswitch-credentials",
+            daemon=True,
         )
         self._thread.start()
 
