@@ -97,3 +97,69 @@ def test_aws_cli_v2_under_exec(
     issued = role_credentials(standin)
     assert len(issued) == 1
     assert [s for a, _, s in sts.calls if a == "GetCallerIdentity"] == [issued[0]["accessKeyId"]]
+
+
+# The same job against the stand-in's STS, which checks each call's signature and refuses
+# credentials that have expired: it prints the key id each call was signed with.
+STANDIN_JOB = """
+import json, time
+from datetime import datetime, timezone
+import boto3
+session = boto3.Session()
+sts = session.client("sts")
+creds = session.get_credentials()
+calls = []
+for _ in range(2):
+    arn = sts.get_caller_identity()["Arn"]
+    calls.append({"key": creds.get_frozen_credentials().access_key, "arn": arn,
+                  "at": time.time()})
+    expiry = creds._expiry_time
+    while datetime.now(timezone.utc) <= expiry:
+        time.sleep(0.2)
+print(json.dumps(calls))
+"""
+
+
+def test_a_job_outlives_its_first_credentials_at_the_standin(
+    standin: StandIn, sandbox: Any
+) -> None:
+    write_grant(sandbox, standin)
+    standin.credentials_ttl = 3
+    out = command(sandbox, "exec_", "--server", POWERUSER, "--", sys.executable, "-c", STANDIN_JOB)
+    assert out.returncode == 0, out.stderr
+    first, second = json.loads(out.stdout)
+    assert first["key"] != second["key"]
+    assert first["arn"] == second["arn"]
+    assert first["arn"].startswith("arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_PowerUser_")
+    expired = standin.credentials(first["key"])
+    assert expired is not None and expired.expires_at is not None
+    assert second["at"] > expired.expires_at  # the first set had expired by then
+    answered = [c for c in standin.calls if c.operation == "GetCallerIdentity"]
+    assert [(c.status, c.error) for c in answered] == [(200, None), (200, None)]
+
+
+@pytest.mark.parametrize("mode", ["", "--env-credentials", "--server"])
+def test_aws_cli_v2_at_the_standin(mode: str, aws_v2: str, standin: StandIn, sandbox: Any) -> None:
+    """The CLI's STS calls go to the stand-in (AWS_DATA_PATH), which checks their signature."""
+    write_grant(sandbox, standin)
+    env = {"AWS_DATA_PATH": standin.cli_data_path()}
+    args = [mode] if mode else []
+    out = command(
+        sandbox,
+        "exec_",
+        *args,
+        POWERUSER,
+        "--",
+        aws_v2,
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    arn = json.loads(out.stdout)["Arn"]
+    assert arn.startswith("arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_PowerUser_")
+    issued = role_credentials(standin)
+    assert len(issued) == 1
+    assert standin.count("GetCallerIdentity") == 1
