@@ -1,4 +1,10 @@
-"""`awsswitch login [PROFILE | --sso-session S] [--force] [--native] [--no-browser]`."""
+"""`awsswitch login [PROFILE | --sso-session S] [--force] [--native] [--no-browser]
+[--use-device-code]`.
+
+Which flow runs (see `awsswitch.sso.browser`): `aws sso login` when an AWS CLI v2 is there
+(unless `--native`, or the session's awsswitch_browser names its browser), else the built-in
+authorization code with PKCE when a browser can open on this machine, else the device code.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ def run(
     force: bool = False,
     native: bool = False,
     no_browser: bool = False,
+    use_device_code: bool = False,
     ctx: Environment | None = None,
 ) -> None:
     """Make the session's token fresh (keep, refresh, or log in) and say which it did."""
@@ -38,7 +45,18 @@ def run(
         force=force,
         native=native,
         no_browser=no_browser,
+        use_device_code=use_device_code,
     )
     status = state.status_of(target)
     left = state.describe_left(status.seconds_left())
-    print(f"{target.label}: {_DONE[outcome]} ({left}).", file=ctx.stdout)
+    print(f"{target.label}: {_DONE[outcome]} ({left}{session_end(status)}).", file=ctx.stdout)
+
+
+def session_end(status: state.TokenStatus) -> str:
+    """`; session renewable until 2025-06-01 18:00 CEST at most`, or "" when unknown."""
+    if status.session_ends_at is None:
+        return ""
+    at = status.session_ends_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    if status.session_end_basis == state.END_REGISTRATION:
+        return f"; renewable until {at} at most"
+    return f"; no refresh: the session ends with the token, at {at}"

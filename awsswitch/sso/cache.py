@@ -1,7 +1,10 @@
 """Reading and writing `~/.aws/sso/cache` exactly as the AWS CLI v2 and botocore do (stdlib).
 
 - Token files `<sha1(session name or start URL)>.json` and client-registration files
-  `<sha1(json.dumps({tool, startUrl, region, scopes, session_name}, sort_keys=True))>.json`.
+  `<sha1(json.dumps({tool, startUrl, region, scopes, session_name}, sort_keys=True))>.json`
+  (`scopes` as configured, None when unset). Both flows use the same registration key: a
+  device-flow registration and an authorization-code one (`grantTypes` cached) replace each
+  other there, as they do for the CLI.
 - Serialisation: `json.dumps(obj)` with its default separators, no indent, no trailing
   newline; datetimes as `%Y-%m-%dT%H:%M:%SZ` (UTC, no fraction).
 - Writes as botocore >= 1.42.11 does (temporary file in the same folder, 0600, fsync,
@@ -155,11 +158,31 @@ def registration_file(
     return os.path.join(paths.sso_cache_dir(env), key + ".json")
 
 
+# Which flow a registration serves: the CLI keeps one registration per key and replaces a
+# device-flow registration by an authorization-code one (with `grantTypes`) and back.
+DEVICE_FLOW = "device"
+AUTH_CODE_FLOW = "authorization_code"
+AUTH_CODE_GRANT_TYPES = ("authorization_code", "refresh_token")  # SSOTokenFetcherAuth's
+DEFAULT_AUTH_CODE_SCOPE = "sso:account:access"  # registered and asked for when none is set
+
+
+def is_auth_code_registration(reg: Mapping[str, Any]) -> bool:
+    """botocore's `_is_registration_for_auth_code`: `grantTypes` holds authorization_code
+    (registrations without `grantTypes` are device-flow ones: the CLI did not cache it)."""
+    grant_types = reg.get("grantTypes")
+    return isinstance(grant_types, list) and "authorization_code" in grant_types
+
+
 def usable_registration(
-    path: str, now: datetime | None = None, *, for_device_flow: bool = True
+    path: str,
+    now: datetime | None = None,
+    *,
+    flow: str | None = DEVICE_FLOW,
+    window: float = REGISTRATION_EXPIRY_WINDOW,
 ) -> dict[str, Any] | None:
-    """The cached registration when the CLI would reuse it: clientId/clientSecret present,
-    more than 15 min left, and (device flow) not an authorization-code (PKCE) registration."""
+    """The cached registration when the CLI would reuse it for `flow` (None: either):
+    clientId/clientSecret present, more than `window` seconds left (the CLI's 15 minutes by
+    default), and made for that flow (`grantTypes`)."""
     reg = load_json(path, "client registration")[0]
     if reg is None:
         return None
@@ -168,19 +191,21 @@ def usable_registration(
     expires_at = parse_time(reg.get("expiresAt"))
     if expires_at is None:
         return None
-    if (expires_at - (now or utc_now())).total_seconds() < REGISTRATION_EXPIRY_WINDOW:
+    if (expires_at - (now or utc_now())).total_seconds() < window:
         return None
-    grant_types = reg.get("grantTypes")
-    is_auth_code = isinstance(grant_types, list) and "authorization_code" in grant_types
-    if for_device_flow and is_auth_code:
+    if flow is not None and is_auth_code_registration(reg) != (flow == AUTH_CODE_FLOW):
         return None
     return reg
 
 
 def registration_from_response(
-    response: Mapping[str, Any], scopes: list[str] | tuple[str, ...] | None
+    response: Mapping[str, Any],
+    scopes: list[str] | tuple[str, ...] | None,
+    grant_types: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """The CLI's `_register_client` result (device flow): scopes only when configured.
+    """The CLI's `_register_client` result: for the device flow (no `grant_types`) the
+    scopes only when configured; for the authorization-code flow the scopes registered
+    (`scopes`, never empty) and `grantTypes`, as SSOTokenFetcherAuth caches them.
     Raises BadReply for a reply without usable client credentials or expiry."""
     response = check_reply(response)
     client_id = text_field(response, "clientId")
@@ -194,7 +219,10 @@ def registration_from_response(
         "clientSecret": client_secret,
         "expiresAt": expires_at,
     }
-    if scopes:
+    if grant_types is not None:
+        registration["scopes"] = list(scopes or (DEFAULT_AUTH_CODE_SCOPE,))
+        registration["grantTypes"] = list(grant_types)
+    elif scopes:
         registration["scopes"] = list(scopes)
     return registration
 

@@ -1,7 +1,7 @@
 """Logging in through the AWS CLI v2 (`aws sso login`), when one is available.
 
 Which CLI: `$AWSSWITCH_AWS_CLI` (a path or a command name; `native` or `none` forces the
-built-in device flow), else `aws` on PATH. A v1 CLI has no `sso login`, and a v2 older than
+built-in flows), else `aws` on PATH. A v1 CLI has no `sso login`, and a v2 older than
 2.9.0 knows no `--sso-session`: both are detected with `aws --version` and skipped.
 
 Only run for a person at a terminal (the switch never logs in off one), who can Ctrl-C it;
@@ -69,7 +69,7 @@ def find(env: Mapping[str, str], *, legacy: bool, warn: bool = True) -> Cli | No
     if path is None:
         if configured and warn:
             print(
-                f"awsswitch: {ENV_VAR}={configured} was not found; using the built-in device flow",
+                f"awsswitch: {ENV_VAR}={configured} was not found; using the built-in login",
                 file=sys.stderr,
             )
         return None
@@ -78,7 +78,7 @@ def find(env: Mapping[str, str], *, legacy: bool, warn: bool = True) -> Cli | No
         if warn:
             what = "not an AWS CLI" if version is None else "AWS CLI v1, which has no `sso login`"
             print(
-                f"awsswitch: {path} is {what}; using the built-in device flow",
+                f"awsswitch: {path} is {what}; using the built-in login",
                 file=sys.stderr,
             )
         return None
@@ -86,14 +86,20 @@ def find(env: Mapping[str, str], *, legacy: bool, warn: bool = True) -> Cli | No
         if warn:
             print(
                 f"awsswitch: {path} is AWS CLI {'.'.join(map(str, version))}, older than "
-                "2.9.0 (no --sso-session); using the built-in device flow",
+                "2.9.0 (no --sso-session); using the built-in login",
                 file=sys.stderr,
             )
         return None
     return Cli(path=path, version=version)
 
 
-def command(cli: Cli, target: SsoTarget, *, no_browser: bool) -> list[str]:
+def command(
+    cli: Cli, target: SsoTarget, *, no_browser: bool, device_code: bool | None = None
+) -> list[str]:
+    """`aws sso login` for `target`. `device_code` (default: `no_browser`): awsswitch chose
+    the device code, passed on as `--use-device-code` to a CLI that has it (>= 2.22, whose
+    default is the authorization code: its redirect must reach a browser on this machine,
+    while a device code can be approved anywhere). Older CLIs only have the device code."""
     args = [cli.path, "sso", "login"]
     if target.session is not None:
         args += ["--sso-session", target.session]
@@ -101,18 +107,25 @@ def command(cli: Cli, target: SsoTarget, *, no_browser: bool) -> list[str]:
         args += ["--profile", target.profile or ""]
     if no_browser:
         args.append("--no-browser")
-        if cli.version >= _DEVICE_CODE_FLAG_SINCE:
-            # 2.22+ defaults to PKCE, whose redirect must reach a browser on this machine;
-            # without one (an SSH session), the device code can be approved anywhere.
-            args.append("--use-device-code")
+    if (no_browser if device_code is None else device_code) and (
+        cli.version >= _DEVICE_CODE_FLAG_SINCE
+    ):
+        args.append("--use-device-code")
     return args
 
 
-def login(cli: Cli, target: SsoTarget, env: Mapping[str, str], *, no_browser: bool) -> None:
+def login(
+    cli: Cli,
+    target: SsoTarget,
+    env: Mapping[str, str],
+    *,
+    no_browser: bool,
+    device_code: bool | None = None,
+) -> None:
     """Run `aws sso login`: stdin stays on the terminal, its stdout and stderr go to our
     stderr (never stdout, which the shell evals). Ctrl-C raises KeyboardInterrupt."""
     child_env = {k: v for k, v in env.items() if k not in _DROP}
-    args = command(cli, target, no_browser=no_browser)
+    args = command(cli, target, no_browser=no_browser, device_code=device_code)
     sys.stderr.flush()
     try:
         proc = subprocess.run(

@@ -5,13 +5,15 @@ refresh or login is really needed. Fresh token -> one bounded file read, no netw
 
 What it does when the token is not fresh:
 - refreshable: refresh silently (bounded network call);
-- still not fresh, on a terminal (or `awsswitch login`): log in (`aws sso login` or the
-  built-in device flow), even when the token has a few minutes left: logging in early beats
-  failing later;
+- still not fresh, on a terminal (or `awsswitch login`): log in (`aws sso login`, or the
+  built-in authorization-code or device-code flow), even when the token has a few minutes
+  left: logging in early beats failing later;
 - still not fresh, off a terminal: never log in. A token with time left is used anyway, with
   a warning saying how long it lasts (every SDK keeps using it until it expires, as botocore
   does with a token it cannot refresh); an expired or missing one is a clear error naming the
   command to run.
+Once per session end, `ensure_fresh` (the switch) says when the session (not only its access
+token) ends within 30 minutes; see `state.session_end` for what is known about that end.
 One login per token cache folder at a time, across processes: `files.lock` on
 `~/.aws/sso/cache` (bounded 30 s off a terminal; on a terminal it says what it waits for and
 Ctrl-C stops it); the token and registration writes inside take the same lock re-entrantly.
@@ -56,8 +58,10 @@ def ensure_fresh(
     env: Mapping[str, str],
     native: bool = False,
     no_browser: bool = False,
+    use_device_code: bool = False,
 ) -> str | None:
-    """Return once `profile`'s SSO session (if any) has a token the switch can use.
+    """Return once `profile`'s SSO session (if any) has a token the switch can use, and say
+    once (per session end) when that session ends within `state.SESSION_WARNING`.
 
     Returns None for a profile without SSO, else KEPT / REFRESHED / LOGGED_IN.
     Raises AwsswitchError (exit 1) when it cannot, KeyboardInterrupt on Ctrl-C.
@@ -65,14 +69,19 @@ def ensure_fresh(
     target = state.profile_target(profile, index, env)
     if target is None:
         return None
-    return ensure_target_fresh(
+    outcome, status = _ensure(
         target,
         interactive=interactive,
         env=env,
+        force=False,
         native=native,
         no_browser=no_browser,
+        use_device_code=use_device_code,
+        may_login=interactive,
         alternative="or switch with `asw --no-login`",
     )
+    warn_session_end(target, status, env)
+    return outcome
 
 
 def ensure_target_fresh(
@@ -83,6 +92,7 @@ def ensure_target_fresh(
     force: bool = False,
     native: bool = False,
     no_browser: bool = False,
+    use_device_code: bool = False,
     may_login: bool | None = None,
     alternative: str = "",
 ) -> str:
@@ -91,19 +101,58 @@ def ensure_target_fresh(
     `interactive`: a person is at the terminal (lock waits say so and Ctrl-C stops them;
     otherwise they are bounded). `may_login` (default: `interactive`): whether a login may
     run; `awsswitch login` passes True. `alternative` ends the off-terminal error's advice.
+    `native`, `no_browser`, `use_device_code`: how a login runs (see `_login`).
     """
-    may_login = interactive if may_login is None else may_login
-    if not force and state.status_of(target).state == state.FRESH:
-        return KEPT  # the common case: one small file read, nothing else
+    return _ensure(
+        target,
+        interactive=interactive,
+        env=env,
+        force=force,
+        native=native,
+        no_browser=no_browser,
+        use_device_code=use_device_code,
+        may_login=interactive if may_login is None else may_login,
+        alternative=alternative,
+    )[0]
+
+
+def _ensure(
+    target: SsoTarget,
+    *,
+    interactive: bool,
+    env: Mapping[str, str],
+    force: bool,
+    native: bool,
+    no_browser: bool,
+    use_device_code: bool,
+    may_login: bool,
+    alternative: str,
+) -> tuple[str, state.TokenStatus]:
+    """ensure_target_fresh, also returning the token's status afterwards."""
+    status = state.status_of(target)
+    if not force and status.state == state.FRESH:
+        return KEPT, status  # the common case: one small file read, nothing else
     with files.lock(target.cache_file, interactive=interactive, what=target.label, say=_say):
         # Another awsswitch may have refreshed or logged in while we waited for the lock.
         status = state.status_of(target)
         if not force and status.state == state.FRESH:
-            return KEPT
+            return KEPT, status
+        how = _How(native, no_browser, use_device_code)
         with _StdoutToStderr():
-            return _make_fresh(
-                target, status, env, force, native, no_browser, may_login, alternative
-            )
+            outcome = _make_fresh(target, status, env, force, how, may_login, alternative)
+        return outcome, state.status_of(target)
+
+
+class _How:
+    """How a login runs: `native` forces the built-in flows over `aws sso login`;
+    `no_browser` and `use_device_code` choose the device code (see `browser.plan`)."""
+
+    __slots__ = ("native", "no_browser", "use_device_code")
+
+    def __init__(self, native: bool, no_browser: bool, use_device_code: bool) -> None:
+        self.native = native
+        self.no_browser = no_browser
+        self.use_device_code = use_device_code
 
 
 def _make_fresh(
@@ -111,8 +160,7 @@ def _make_fresh(
     status: state.TokenStatus,
     env: Mapping[str, str],
     force: bool,
-    native: bool,
-    no_browser: bool,
+    how: _How,
     may_login: bool,
     alternative: str,
 ) -> str:
@@ -148,7 +196,7 @@ def _make_fresh(
     target.require_config()
     _check_writable(target.cache_file)
     _say(f"{target.label} needs a login ({why})" if not force else f"logging in to {target.label}")
-    _login(target, env, native=native, no_browser=no_browser)
+    _login(target, env, how)
     after = state.status_of(target)
     if after.state != state.FRESH:
         raise AwsswitchError(
@@ -174,26 +222,71 @@ def _check_writable(path: str) -> None:
         )
 
 
-def _login(target: SsoTarget, env: Mapping[str, str], *, native: bool, no_browser: bool) -> None:
-    from awsswitch.sso import cli_login
+def _login(target: SsoTarget, env: Mapping[str, str], how: _How) -> None:
+    """Log in through `aws sso login` when a v2 CLI is there (unless `native`), else with
+    the built-in flows: the authorization code (PKCE) when a browser can open here, the
+    device code otherwise (see `browser.plan`). A session whose awsswitch_browser names its
+    browser logs in with the built-in flows: the CLI cannot be told which browser to use."""
+    from awsswitch.sso import browser, cli_login
 
-    browserless = no_browser or not _browser_possible(env)
-    cli = None if native else cli_login.find(env, legacy=target.session is None)
+    configured = None if how.no_browser else browser.configured(target, env)
+    plan = browser.plan(
+        target,
+        env,
+        use_device_code=how.use_device_code,
+        no_browser=how.no_browser,
+        configured_value=configured,
+    )
+    use_cli = not how.native and configured is None
+    cli = cli_login.find(env, legacy=target.session is None) if use_cli else None
     if cli is not None:
-        _say(
-            f"running `aws {' '.join(cli_login.command(cli, target, no_browser=browserless)[1:])}`"
-        )
-        cli_login.login(cli, target, env, no_browser=browserless)
+        device = plan.flow == browser.DEVICE_CODE
+        args = cli_login.command(cli, target, no_browser=plan.browser is None, device_code=device)
+        _say(f"running `aws {' '.join(args[1:])}`")
+        cli_login.login(cli, target, env, no_browser=plan.browser is None, device_code=device)
         return
     from awsswitch.sso import native as native_flow
 
-    native_flow.login(target, env, no_browser=browserless)
+    if plan.flow == browser.AUTH_CODE:
+        from awsswitch.sso import pkce
+
+        try:
+            pkce.login(target, env, plan)
+            return
+        except browser.BrowserFailed as exc:
+            _say(f"could not open the browser ({exc}); logging in with a device code instead")
+            plan = browser.Plan(browser.DEVICE_CODE, None, "", str(exc))
+    elif plan.why:
+        _say(f"logging in with a device code: {plan.why}")
+    native_flow.login(target, env, plan=plan)
 
 
-def _browser_possible(env: Mapping[str, str]) -> bool:
-    from awsswitch.sso.native import browser_possible
+def warn_session_end(target: SsoTarget, status: state.TokenStatus, env: Mapping[str, str]) -> None:
+    """Say on stderr, once per session end (remembered in awsswitch's cache folder, so
+    once across shells), that `target`'s session ends within `state.SESSION_WARNING`.
+    Costs nothing more than arithmetic when it does not."""
+    if status.state != state.FRESH or status.session_ends_at is None:
+        return  # a token kept unrenewed has had its own message
+    left = status.session_seconds_left()
+    if left is None or not 0 < left <= state.SESSION_WARNING:
+        return
+    from awsswitch import paths
 
-    return browser_possible(env)
+    stamp = status.session_ends_at.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    name = "session-end-" + os.path.basename(target.cache_file).rsplit(".", 1)[0]
+    record = os.path.join(paths.cache_dir(env), name)
+    if files.read_private(record, 64) == stamp:
+        return
+    at = status.session_ends_at.astimezone().strftime("%H:%M")
+    if status.session_end_basis == state.END_REGISTRATION:
+        what = f"can be renewed until {at} at the latest (its client registration expires)"
+    else:
+        what = f"ends at {at} (its token cannot be refreshed)"
+    _say(
+        f"the session of {target.label} {what}: {state.describe_left(left)}. "
+        f"Run `{target.hint('--force')}` to start a new one."
+    )
+    files.write_private(record, stamp)
 
 
 def _say(message: str) -> None:

@@ -1,10 +1,13 @@
-"""The built-in login: OAuth 2.0 device authorization through boto3's `sso-oidc`, exactly as
-the AWS CLI v2's device flow runs it and caches it (so the CLI and every SDK use the result).
+"""The built-in device-code login: OAuth 2.0 device authorization through boto3's `sso-oidc`,
+exactly as the AWS CLI v2's device flow runs it and caches it (so the CLI and every SDK use
+the result), and the client registration both built-in flows share (`register`; the
+authorization-code flow is in `pkce`).
 
-register_client (reused from the registration cache while it has more than 15 minutes
-left) -> start_device_authorization -> one create_token attempt before printing anything
--> URL and code on stderr, browser opened when possible -> poll every `interval` seconds
-(slow_down: +5 s; authorization_pending: keep going; expired_token: give up).
+register_client (reused from the registration cache while it has more than
+`REGISTRATION_REUSE` left and was made for the device flow) -> start_device_authorization
+-> one create_token attempt before printing anything -> URL and code on stderr, browser
+opened when the plan names one -> poll every `interval` seconds (slow_down: +5 s;
+authorization_pending: keep going; expired_token: give up).
 
 Bounded: every call through `clients` (timeouts, attempts, capped replies), and the polling
 stops at the device code's own expiry, capped at `MAX_WAIT`. Every reply is checked before
@@ -23,8 +26,8 @@ from typing import Any, TextIO
 
 from awsswitch.context import display
 from awsswitch.errors import AwsswitchError
-from awsswitch.sso import cache, clients
-from awsswitch.sso.state import SsoTarget, utc_now
+from awsswitch.sso import browser, cache, clients
+from awsswitch.sso.state import SESSION_WARNING, SsoTarget, utc_now
 
 DEFAULT_INTERVAL = 5  # RFC 8628 default, as the CLI
 SLOW_DOWN_DELAY = 5  # RFC 8628 section 3.5: +5 s on slow_down
@@ -33,50 +36,51 @@ DEFAULT_EXPIRES_IN = 600  # what IAM Identity Center gives a device code
 MAX_WAIT = 30 * 60  # seconds of polling at most, whatever the device code's expiresIn says
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 _GRACE = 60  # seconds past the authorization's own expiry before we stop polling
+# A cached registration is reused while it lasts longer than this. The CLI's window is 15
+# minutes; awsswitch registers anew a little earlier, so that a login after the warning
+# that the session ends soon (SESSION_WARNING) does start a longer one.
+REGISTRATION_REUSE = max(cache.REGISTRATION_EXPIRY_WINDOW, SESSION_WARNING)
 _sleep = time.sleep  # tests swap it to count the waits instead of waiting
 
 
-def browser_possible(env: Mapping[str, str]) -> bool:
-    """Whether opening a browser can work: a GUI session (or an explicit $BROWSER)."""
-    if env.get("BROWSER"):
-        return True
-    if sys.platform == "darwin" or sys.platform.startswith("win"):
-        return True
-    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
-
-
-def _open_browser(url: str) -> bool:
-    import webbrowser
-
-    try:
-        browser = webbrowser.get()
-    except webbrowser.Error:
-        return False
-    # A console browser (lynx, w3m, www-browser) would take over the terminal mid-switch.
-    if type(browser) is webbrowser.GenericBrowser and not os.environ.get("BROWSER"):
-        return False
-    try:
-        return bool(browser.open_new_tab(url))
-    except Exception:
-        return False
-
-
-def _registration(
-    oidc: Any, target: SsoTarget, env: Mapping[str, str] | None, now: datetime
+def register(
+    oidc: Any,
+    target: SsoTarget,
+    env: Mapping[str, str] | None,
+    now: datetime,
+    *,
+    auth_code: bool = False,
+    redirect_uri: str = "",
 ) -> dict[str, Any]:
+    """The client registration for `target`'s login, from the cache when the CLI would
+    reuse it for this flow, else registered and cached as the CLI does: the device flow
+    with the configured scopes (if any); the authorization-code flow (`auth_code`) with its
+    grant types, `redirect_uri`, the start URL as issuer and the configured scopes, else
+    sso:account:access. Both under the CLI's one key for (start URL, region, configured
+    scopes, session). Raises AwsswitchError for an unusable reply, botocore errors as is."""
     assert target.start_url is not None and target.region is not None
     scopes = list(target.scopes) if target.scopes is not None else None
     path = cache.registration_file(env, target.start_url, target.region, scopes, target.session)
-    reg = cache.usable_registration(path, now)
+    flow = cache.AUTH_CODE_FLOW if auth_code else cache.DEVICE_FLOW
+    reg = cache.usable_registration(path, now, flow=flow, window=REGISTRATION_REUSE)
     if reg is not None:
         return reg
     name = target.session if target.session is not None else str(int(now.timestamp()))
     kwargs: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
-    if scopes:
+    grant_types = None
+    if auth_code:
+        grant_types = cache.AUTH_CODE_GRANT_TYPES
+        kwargs.update(
+            grantTypes=list(grant_types),
+            redirectUris=[redirect_uri],
+            issuerUrl=target.start_url,
+            scopes=scopes or [cache.DEFAULT_AUTH_CODE_SCOPE],
+        )
+    elif scopes:
         kwargs["scopes"] = scopes
     response = oidc.register_client(**kwargs)
     try:
-        reg = cache.registration_from_response(response, scopes)
+        reg = cache.registration_from_response(response, scopes, grant_types)
     except cache.BadReply as exc:
         raise AwsswitchError(
             f"could not start the login for {target.label}: the service sent an unusable "
@@ -114,18 +118,26 @@ def login(
     env: Mapping[str, str] | None = None,
     *,
     no_browser: bool = False,
+    plan: browser.Plan | None = None,
     out: TextIO | None = None,
     sleep: Callable[[float], None] | None = None,
-    open_browser: Callable[[str], bool] | None = None,
+    open_browser: Callable[[str], object] | None = None,
 ) -> dict[str, Any]:
     """Run the device flow for `target`, write its token cache file, return the token.
 
-    Raises AwsswitchError when the service refuses or the authorization expires,
-    KeyboardInterrupt on Ctrl-C (nothing is written then).
+    `plan` says which browser opens the verification page (None: print it only); without
+    one, `browser.plan` decides (`no_browser`: print only). `open_browser` replaces the
+    opening (tests). Raises AwsswitchError when the service refuses or the authorization
+    expires, KeyboardInterrupt on Ctrl-C (nothing is written then).
     """
     target.require_config()
     assert target.start_url is not None and target.region is not None
     env = os.environ if env is None else env
+    if plan is None:
+        configured = None if no_browser else browser.configured(target, env)
+        plan = browser.plan(
+            target, env, use_device_code=True, no_browser=no_browser, configured_value=configured
+        )
     out = out or sys.stderr
     sleep = sleep or _sleep
     from botocore.exceptions import BotoCoreError, ClientError
@@ -133,7 +145,7 @@ def login(
     reg: dict[str, Any] | None = None
     try:
         oidc = clients.client("sso-oidc", target.region, env)  # a bad region fails here
-        reg = _registration(oidc, target, env, utc_now())
+        reg = register(oidc, target, env, utc_now())
         secrets = [reg["clientSecret"]]
         auth = Authorization(
             oidc.start_device_authorization(
@@ -197,7 +209,7 @@ def login(
             return token
         if not shown:
             shown = True
-            _show(auth, target, env, no_browser=no_browser, out=out, open_browser=open_browser)
+            _show(auth, target, plan, env, out=out, open_browser=open_browser)
         if time.monotonic() > deadline:
             raise AwsswitchError(
                 f"the login for {target.label} was not approved in time; "
@@ -209,28 +221,35 @@ def login(
 def _show(
     auth: Authorization,
     target: SsoTarget,
+    plan: browser.Plan,
     env: Mapping[str, str],
     *,
-    no_browser: bool,
     out: TextIO,
-    open_browser: Callable[[str], bool] | None,
+    open_browser: Callable[[str], object] | None,
 ) -> None:
     uri, complete, code = display(auth.uri), display(auth.complete), display(auth.user_code)
     # Only a web address goes to the browser: the service's reply is not trusted further.
     openable = auth.complete.startswith(("https://", "http://"))
-    opened = False
-    if openable and not no_browser and browser_possible(env):
+    opened = openable and plan.browser is not None
+    if opened:
         print(
-            f"Logging in to {target.label}: attempting to open the authorization page in "
-            "your browser.\nIf it does not open, or to use another device, open:",
+            f"Logging in to {target.label}: opening the verification page with "
+            f"{browser.describe(plan)}.\nIf it does not open, or to use another device, open:",
             file=out,
         )
-        opened = True
     else:
         print(f"Logging in to {target.label}. Open this URL in a browser:", file=out)
     print(f"\n  {uri}\n\nand enter the code:\n\n  {code}\n", file=out)
     if complete != uri:
         print(f"Or open this URL, which fills in the code:\n\n  {complete}\n", file=out)
     out.flush()
-    if opened:
-        (open_browser or _open_browser)(auth.complete)
+    if not opened:
+        return
+    if open_browser is not None:
+        open_browser(auth.complete)
+        return
+    assert plan.browser is not None
+    try:  # the code is on the screen: a browser that fails costs nothing but a line
+        browser.start(plan.browser, auth.complete, env)
+    except browser.BrowserFailed as exc:
+        print(f"awsswitch: {exc}; open the URL above yourself", file=out, flush=True)

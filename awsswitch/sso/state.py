@@ -9,8 +9,10 @@ The rules are the ones the shell prompt applies to the same file, so both always
 
 Reading never raises and never blocks, whatever sits at the path: `files.read_bytes` refuses
 a FIFO, device or folder and caps the size, and every other fault becomes a "login needed"
-with a reason. One resolution (`link`) takes a profile through its source_profile chain to
-the SSO profile, its session and its token file; every other lookup here asks it.
+with a reason. `session_end` says when the session (not only its access token) ends, as
+far as the cache can tell. One resolution (`link`) takes a profile through its
+source_profile chain to the SSO profile, its session and its token file; every other lookup
+here asks it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ REFRESHABLE = "refreshable"  # refresh due: <= 15 min or expired, but refreshabl
 LOGIN_NEEDED = "login-needed"  # anything else: missing, corrupt, expired and not refreshable
 
 REFRESH_WINDOW = 15 * 60  # seconds; botocore's SSOTokenProvider._REFRESH_WINDOW
+SESSION_WARNING = 30 * 60  # seconds: `asw` says so once when the session ends this soon
+# What bounds the session's end (TokenStatus.session_end_basis):
+END_REGISTRATION = "registration"  # refreshable until the client registration expires, at most
+END_TOKEN = "token"  # no refresh possible: the access token's own expiry
 _REFRESH_KEYS = ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
 
 
@@ -53,6 +59,17 @@ class TokenStatus(Record):
     start_url: str | None
     expires_at: datetime | None = None
     reason: str = ""  # why it is in that state, for people ("no cached token", ...)
+    # When the session can no longer give a usable access token (see `session_end`), and
+    # what says so: END_REGISTRATION (an upper bound) or END_TOKEN (exact); None/"" when
+    # the file holds no usable token.
+    session_ends_at: datetime | None = None
+    session_end_basis: str = ""
+
+    def session_seconds_left(self, now: datetime | None = None) -> float | None:
+        """Seconds until the session ends (negative: ended); None when unknown."""
+        if self.session_ends_at is None:
+            return None
+        return (self.session_ends_at - (now or utc_now())).total_seconds()
 
     def seconds_left(self, now: datetime | None = None) -> float | None:
         """Seconds until the access token expires (negative: expired); None when the file
@@ -85,9 +102,16 @@ class SsoTarget(Record):
     @property
     def login_hint(self) -> str:
         """The command that logs this target in, ready to paste into a shell."""
+        return self.hint()
+
+    def hint(self, *options: str) -> str:
+        """`awsswitch login OPTIONS...` for this target (e.g. "--force"), ready to paste."""
+        words = ["awsswitch login", *options]
         if self.session is not None:
-            return f"awsswitch login --sso-session {_shell_word(self.session)}"
-        return f"awsswitch login {_shell_word(self.profile or '')}"
+            words.append(f"--sso-session {_shell_word(self.session)}")
+        else:
+            words.append(_shell_word(self.profile or ""))
+        return " ".join(words)
 
     def config_problem(self) -> str:
         """Why a refresh or login cannot run with this config ("" when it can)."""
@@ -269,6 +293,32 @@ def can_refresh(token: Mapping[str, Any], now: datetime | None = None) -> bool:
     return registration_expires is not None and registration_expires > (now or utc_now())
 
 
+def session_end(
+    token: Mapping[str, Any] | None, now: datetime | None = None
+) -> tuple[datetime | None, str]:
+    """(when the session can no longer give a usable access token, what bounds it).
+
+    Access tokens last about an hour now, so `expiresAt` says little. What the cache tells:
+    - a refresh possible (refresh token, client, unexpired registration): refreshes work
+      until the client registration expires at the latest, so END_REGISTRATION and
+      max(expiresAt, registrationExpiresAt). The portal's own session length (1 hour to
+      90 days, set by its administrator) ends refreshes sooner, but it is in no reply and
+      no file: only a refresh that fails reveals it;
+    - no refresh possible: END_TOKEN and expiresAt, exactly.
+    (None, "") when the file holds no usable access token.
+    """
+    if token is None or not _present(token, "accessToken"):
+        return None, ""
+    expires_at = parse_time(token.get("expiresAt"))
+    if expires_at is None:
+        return None, ""
+    if can_refresh(token, now):
+        registration = parse_time(token["registrationExpiresAt"])
+        assert registration is not None  # can_refresh checked it
+        return max(expires_at, registration), END_REGISTRATION
+    return expires_at, END_TOKEN
+
+
 def classify(
     token: Mapping[str, Any] | None, now: datetime | None = None, *, missing: str = ""
 ) -> tuple[str, datetime | None, str]:
@@ -391,7 +441,9 @@ def status_of(target: SsoTarget, now: datetime | None = None) -> TokenStatus:
     if not target.cache_file:
         return TokenStatus(LOGIN_NEEDED, "", target.session, target.start_url, None, target.problem)
     token, missing = load_token(target.cache_file)
+    now = now or utc_now()
     state, expires_at, reason = classify(token, now, missing=missing)
+    ends_at, basis = session_end(token, now)
     return TokenStatus(
         state=state,
         cache_file=target.cache_file,
@@ -399,6 +451,8 @@ def status_of(target: SsoTarget, now: datetime | None = None) -> TokenStatus:
         start_url=target.start_url,
         expires_at=expires_at,
         reason=reason,
+        session_ends_at=ends_at,
+        session_end_basis=basis,
     )
 
 

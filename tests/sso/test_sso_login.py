@@ -22,6 +22,7 @@ from support.sso import (
     START_URL,
     fake_v1_aws,
     fake_v2_aws,
+    make_exe,
     path_with,
     set_env,
     sso_config_fixture,  # noqa: F401 (fixture)
@@ -186,15 +187,26 @@ def test_denied_authorization(sandbox, monkeypatch) -> None:
     assert not token_file(sandbox).exists()
 
 
-def test_browser_opened_only_when_possible(standin, sandbox, monkeypatch) -> None:
+def test_browser_opened_only_when_possible(standin, sandbox, monkeypatch, tmp_path) -> None:
+    """The device flow opens its page only where a browser can open: a desktop with
+    xdg-open, or $BROWSER; never with --no-browser, without a display, or over SSH without
+    a forwarded display."""
     standin.auto_approve_after = 1
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    make_exe(bindir / "xdg-open", "#!/bin/sh\nexit 0\n")
+    make_exe(bindir / "somebrowser", "#!/bin/sh\nexit 0\n")
     opened: list[str] = []
     index = load_index(os.environ)
     target = state.profile_target(index.by_name[POWERUSER], index)
+    desktop = {"DISPLAY": ":0", "PATH": path_with(bindir)}
     calls = [
-        ({"DISPLAY": ":0"}, False, 1),
-        ({"DISPLAY": ":0"}, True, 0),  # --no-browser
-        ({}, False, 0),  # no display: print only
+        (desktop, False, 1),
+        (desktop, True, 0),  # --no-browser
+        ({"PATH": path_with(bindir)}, False, 0),  # no display: print only
+        ({"BROWSER": "somebrowser", "PATH": path_with(bindir)}, False, 1),  # explicit
+        ({"BROWSER": "somebrowser", "SSH_TTY": "/dev/pts/1", "PATH": path_with(bindir)}, False, 0),
+        ({**desktop, "SSH_CONNECTION": "10.0.0.1 5 10.0.0.2 22"}, False, 1),  # X forwarded
     ]
     for extra, no_browser, expected in calls:
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
@@ -203,8 +215,8 @@ def test_browser_opened_only_when_possible(standin, sandbox, monkeypatch) -> Non
         native.login(
             target, env, no_browser=no_browser, sleep=lambda _s: None, open_browser=opened.append
         )
-        assert len(opened) == expected
-    assert opened == [] and standin.count("StartDeviceAuthorization") == 3
+        assert len(opened) == expected, extra
+    assert standin.count("StartDeviceAuthorization") == len(calls)
 
 
 def test_one_login_for_two_profiles_of_a_session(standin, sandbox, sleeps) -> None:
@@ -240,7 +252,8 @@ def _run_hook(sandbox, name: str, **env: str) -> subprocess.CompletedProcess:
 def test_v2_cli_login_once_per_session_output_on_stderr(standin, sandbox, tmp_path) -> None:
     log = tmp_path / "aws.log"
     fake_v2_aws(tmp_path / "bin", log)
-    # a display: the CLI may open the browser itself (no --no-browser)
+    make_exe(tmp_path / "bin" / "xdg-open", "#!/bin/sh\nexit 0\n")
+    # a desktop: the CLI may open the browser itself (no --no-browser)
     env = {"PATH": path_with(tmp_path / "bin"), "AWSSWITCH_AWS_CLI": "", "DISPLAY": ":0"}
     write_token(sandbox, expires_in=-60, refreshable=False)
     first = _run_hook(sandbox, POWERUSER, **env)
@@ -371,7 +384,6 @@ def test_ctrl_c_during_native_login_exits_130(sandbox, monkeypatch) -> None:
 
 def test_ctrl_c_during_cli_login_exits_130(sandbox, tmp_path) -> None:
     pexpect = pytest.importorskip("pexpect")
-    from support.sso import make_exe
 
     marker = tmp_path / "started"
     exe = make_exe(
