@@ -40,6 +40,8 @@ HOSTS = {
     "aws-us-gov": ("signin.amazonaws-us-gov.com", "console.amazonaws-us-gov.com"),
     "aws-cn": ("signin.amazonaws.cn", "console.amazonaws.cn"),
 }
+# The region STS is called in when the profile names none (GetFederationToken is partition-wide).
+HOME_REGIONS = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
 ISSUER = "awsswitch"
 DEFAULT_DURATION = 3600  # seconds of console session (what the federation endpoint defaults to)
 MIN_DURATION, MAX_DURATION = 900, 43200  # SessionDuration's range
@@ -100,7 +102,7 @@ def destination(
 
 
 def federated(
-    creds: Credentials, *, region: str | None, duration: int, env: Mapping[str, str]
+    creds: Credentials, *, region: str, duration: int, env: Mapping[str, str]
 ) -> Credentials:
     """STS GetFederationToken with long-term keys: temporary credentials the federation
     endpoint accepts."""
@@ -115,7 +117,7 @@ def federated(
         session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
         client = session.create_client(
             "sts",
-            region_name=region or "us-east-1",
+            region_name=region,
             endpoint_url=_sts_endpoint(env),
             aws_access_key_id=creds.access_key,
             aws_secret_access_key=creds.secret_key,
@@ -205,7 +207,12 @@ def sign_in(
     """The console login URL for `creds` (long-term keys go through GetFederationToken)."""
     url = endpoint(partition, env)
     if creds.token is None:
-        creds = federated(creds, region=region, duration=duration or DEFAULT_DURATION, env=env)
+        creds = federated(
+            creds,
+            region=region or HOME_REGIONS[partition],
+            duration=duration or DEFAULT_DURATION,
+            env=env,
+        )
         session_duration = None  # SessionDuration fails with GetFederationToken credentials
     else:
         session_duration = duration or DEFAULT_DURATION
