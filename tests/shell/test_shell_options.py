@@ -6,7 +6,18 @@ its token state, and profile-name completion, in one real shell; stderr stays em
 from __future__ import annotations
 
 import pytest
-from support.shells import CONFIG, fresh_tokens, init_code, run_shell, source_line, spawn
+from support.shells import (
+    CONFIG,
+    EXE,
+    fresh_tokens,
+    init_code,
+    run_shell,
+    source_line,
+    spawn,
+)
+
+from awsswitch.shells import get_shell
+from awsswitch.shells.base import completion_file
 
 ZSH_OPTIONS = [
     "",
@@ -62,6 +73,13 @@ __awsswitch_prompt_hook
 printf 'prompt=%s state=%s\\n' "${AWSSWITCH_PROMPT-}" "${AWSSWITCH_TOKEN_STATE-}"
 __awsswitch_names profiles awsprofile.wo
 printf 'names=%s\\n' "${__awsswitch_reply[*]-}"
+COMP_LINE='asw work.pow'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(asw work.pow); COMP_CWORD=1
+__awsswitch_complete asw work.pow asw
+printf 'asw=%s\\n' "${COMPREPLY[*]-}"
+COMP_LINE='awsswitch configure pro'; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(awsswitch configure pro); COMP_CWORD=2
+__awsswitch_cli_complete awsswitch pro configure
+printf 'cli=%s\\n' "${COMPREPLY[*]-}"
 """,
     "zsh": """asw home.poweruser
 print -r -- "profile=${AWS_PROFILE-}"
@@ -75,6 +93,8 @@ echo profile=$AWS_PROFILE
 set -l p (awsswitch_prompt)
 echo prompt=$p state=$AWSSWITCH_TOKEN_STATE
 echo names=(__awsswitch_names profiles awsprofile.wo)
+echo asw=(complete -C 'asw work.pow' | string replace -r '\\t.*' '')
+echo cli=(complete -C 'awsswitch configure pro' | string replace -r '\\t.*' '')
 """,
 }
 WANT = [
@@ -82,6 +102,9 @@ WANT = [
     "prompt=aws:home.poweruser state=fresh",
     "names=awsprofile.work.poweruser",
 ]
+# bash and fish also complete `asw` and the awsswitch command (zsh needs compsys: the pty
+# test below).
+WANT_TAB = ["asw=work.poweruser", "cli=profile"]
 
 
 @pytest.fixture(autouse=True)
@@ -92,7 +115,9 @@ def _config(sandbox):
 
 def _run(sandbox, shell: str, preamble: str, env: dict[str, str] | None = None) -> list[str]:
     init = sandbox.home / f"init.{shell}"
-    init.write_text(init_code(shell, prompt=True), encoding="utf-8")
+    sh = get_shell(shell)
+    code = sh.render(exe=EXE, cmd="asw", prompt=True, cli=completion_file(sh.cli_completion))
+    init.write_text(code, encoding="utf-8")
     script = f"{preamble}\n{source_line(shell, init)}\n{CHECKS[shell]}"
     proc = run_shell(sandbox, shell, script, env=env)
     assert proc.stderr == "", proc.stderr
@@ -107,12 +132,13 @@ def test_zsh_options(sandbox, preamble):
 
 @pytest.mark.parametrize("preamble", BASH_OPTIONS)
 def test_bash_options(sandbox, preamble):
-    assert _run(sandbox, "bash", preamble) == WANT
+    assert _run(sandbox, "bash", preamble) == WANT + WANT_TAB
 
 
 @pytest.mark.parametrize("preamble", FISH_SETTINGS)
 def test_fish_settings(sandbox, preamble):
-    assert _run(sandbox, "fish", preamble, env={"fish_features": FISH_FEATURES}) == WANT
+    got = _run(sandbox, "fish", preamble, env={"fish_features": FISH_FEATURES})
+    assert got == WANT + WANT_TAB
 
 
 def test_init_loads_twice_under_every_zsh_option_set(sandbox):
