@@ -152,6 +152,14 @@ def load() -> Command:
 # -- bash -----------------------------------------------------------------------------------
 
 
+def _plain(words: tuple[str, ...] | list[str]) -> str:
+    """Words joined by spaces, each one that no shell needs quoted."""
+    bad = [w for w in words if not w or not all(c.isalnum() or c in "._-" for c in w)]
+    if bad:
+        raise ValueError(f"completion words that would need quoting: {bad!r}")
+    return " ".join(words)
+
+
 def _bash_case(pattern_words: list[str]) -> str:
     return " | ".join(f'"{w}"' if not w or " " in w or "*" in w else w for w in pattern_words)
 
@@ -159,7 +167,7 @@ def _bash_case(pattern_words: list[str]) -> str:
 def bash(root: Command) -> str:
     spec, values = [], []
     for c in root.walk():
-        subs = " ".join(s.path.rpartition(" ")[2] for s in c.subcommands)
+        subs = _plain([_leaf(s) for s in c.subcommands])
         words = []
         for o in c.options:
             for n in o.names:
@@ -181,7 +189,7 @@ def bash(root: Command) -> str:
                 keys.setdefault(o.value, []).extend(prefix + n for n in o.names)
     for value, patterns in keys.items():
         if isinstance(value, tuple):
-            action = f"kind=words; __awsswitch_cli_reply=({' '.join(value)})"
+            action = f"kind=words; __awsswitch_cli_reply=({_plain(value)})"
         else:
             action = f"kind={value}"
         values.append(f"    {_bash_case(sorted(patterns))}) {action} ;;")
@@ -242,7 +250,7 @@ def _zaction(value: str | tuple[str, ...] | None) -> str:
     if value is None:
         return " "
     if isinstance(value, tuple):
-        return "(" + " ".join(value) + ")"
+        return f"({_plain(value)})"
     return f"__awsswitch_cli_{value}"
 
 
@@ -285,10 +293,7 @@ def _zsh_function(c: Command, name: str) -> list[str]:
             "    (args)",
             "        curcontext=${curcontext%:*:*}:awsswitch-$words[1]:",
             "        case $words[1] in",
-            *(
-                f"        ({s.path.rpartition(' ')[2]}) {_zsh_name(s)} && ret=0 ;;"
-                for s in c.subcommands
-            ),
+            *(f"        ({_leaf(s)}) {_zsh_name(s)} && ret=0 ;;" for s in c.subcommands),
             "        esac",
             "        ;;",
             "    esac",
@@ -345,7 +350,7 @@ def _fq(text: str) -> str:
 
 def _fish_values(value: str | tuple[str, ...] | None) -> str:
     if isinstance(value, tuple):
-        return _fq(" ".join(value))
+        return _fq(_plain(value))
     if value == "regions":
         return "'$__awsswitch_regions'"
     return _fq(f"(__awsswitch_names {value} (commandline -ct))")
@@ -359,7 +364,7 @@ def fish(root: Command) -> str:
         lines.append("")
         lines.append(f"# awsswitch {c.path}".rstrip())
         for s in c.subcommands:
-            word = s.path.rpartition(" ")[2]
+            word = _leaf(s)
             lines.append(f"complete -c awsswitch {at} -a {word} -d {_fq(s.help)}")
         for o in c.options:
             flags = " ".join(
