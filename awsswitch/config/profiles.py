@@ -47,6 +47,9 @@ KIND_SSO_LEGACY = "sso-legacy"  # sso_start_url (or sso_account_id/sso_role_name
 KIND_KEYS = "keys"  # aws_access_key_id
 KIND_ROLE = "role"  # role_arn + source_profile / credential_source / web_identity_token_file
 KIND_PROCESS = "process"  # credential_process
+KIND_LOGIN = (
+    "login"  # login_session = ARN: an `aws login` console session (awsswitch.login_session)
+)
 KIND_OTHER = "other"  # e.g. only region/output
 
 RACY_SECONDS = 2.0
@@ -73,6 +76,7 @@ class Profile(TupleRecord):
     role_arn: str | None = None
     credential_source: str | None = None
     output: str | None = None
+    login_session: str | None = None
 
 
 _FIELDS: tuple[str, ...] = Profile._fields
@@ -210,6 +214,9 @@ def classify(values: Mapping[str, Any], credentials: Mapping[str, Any] | None = 
         return KIND_SSO_LEGACY
     if credentials is not None and "aws_access_key_id" in credentials:
         return KIND_KEYS
+    # botocore's LoginProvider: after the credentials file's keys, before credential_process.
+    if "login_session" in values:
+        return KIND_LOGIN
     if "credential_process" in values:
         return KIND_PROCESS
     if "aws_access_key_id" in values:
@@ -227,7 +234,7 @@ _KEYS_A = (
     "region",
     "source_profile",
 )
-_KEYS_B = ("role_arn", "credential_source", "output")  # after in_config, in_credentials
+_KEYS_B = ("role_arn", "credential_source", "output", "login_session")  # after in_credentials
 
 
 def _columns(
