@@ -47,9 +47,7 @@ KIND_SSO_LEGACY = "sso-legacy"  # sso_start_url (or sso_account_id/sso_role_name
 KIND_KEYS = "keys"  # aws_access_key_id
 KIND_ROLE = "role"  # role_arn + source_profile / credential_source / web_identity_token_file
 KIND_PROCESS = "process"  # credential_process
-KIND_LOGIN = (
-    "login"  # login_session = ARN: an `aws login` console session (awsswitch.login_session)
-)
+KIND_LOGIN = "login"  # login_session = ARN: an `aws login` console session (login_session.py)
 KIND_OTHER = "other"  # e.g. only region/output
 
 RACY_SECONDS = 2.0
