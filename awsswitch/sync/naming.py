@@ -109,6 +109,9 @@ def fits(template: Template, grant: Grant, name: str) -> bool:
     a collision suffix): a section so named was generated under this template and only its
     account's name changed in the portal since. Any other name came from another template
     (or a person)."""
+    rendered = template.render(grant)
+    if name == rendered or name.startswith(rendered + "-"):
+        return True  # the usual case, without a pattern per grant
     values = parts(grant)
     pattern = ""
     for literal, field, _, _ in string.Formatter().parse(template.text):
