@@ -108,19 +108,25 @@ def _describe(change: Change) -> str:
     return f"    {name}"
 
 
+def _listed(changes: list[Change], more: str) -> list[str]:
+    """Every change's line, or (above _LIST_ADDS of them) the first ten and a count."""
+    shown = changes if len(changes) <= _LIST_ADDS else changes[:10]
+    lines = [_describe(c) for c in shown]
+    if len(shown) < len(changes):
+        lines.append(more.format(len(changes) - len(shown)))
+    return lines
+
+
 def report(plan: Plan, *, dry_run: bool, stream: IO[str]) -> None:
     """What changed (or would), then one summary line, on `stream` (stderr)."""
-    adds = plan.of(ADD)
-    shown = adds if len(adds) <= _LIST_ADDS else adds[:10]
-    lines = [_describe(c) for c in shown]
-    if len(shown) < len(adds):
-        lines.append(f"  + … and {len(adds) - len(shown)} more")
+    lines = _listed(plan.of(ADD), "  + … and {} more")
     # A rename shows once, as "~ new (renamed from old)", not also as "- old".
     lines += [
         _describe(c)
         for c in plan.changes
-        if c.action not in (ADD, UNCHANGED) and not (c.action == REMOVE and c.renamed_to)
+        if c.action not in (ADD, UNCHANGED, KEEP) and not (c.action == REMOVE and c.renamed_to)
     ]
+    lines += _listed(plan.of(KEEP), "  = … and {} more kept")
     counts = plan.counts()
     summary = ", ".join(
         f"{counts[k]} {k}" for k in ("added", "updated", "removed", "unchanged", "skipped")

@@ -228,3 +228,26 @@ def test_fits_recognises_the_template_shape_only() -> None:
     assert not fits(tpl, POWER, "awsprofile.work.home.poweruser")
     assert not fits(tpl, POWER, "home-home-poweruser")
     assert not fits(tpl, POWER, "awsprofile.home.a.b.poweruser")  # a name is one component
+
+
+def test_generated_profile_first_keeps_managing_the_grant_hand_written_ones_reported() -> None:
+    existing = [gen(TWIN, HOME, "111111111111", "PowerUser"), hand(MINE)]
+    p = plan({HOME: [POWER]}, existing, rename=True, prune=True)
+    assert by_action(p) == {UNCHANGED: [TWIN], KEEP: [MINE]}
+    assert not p.of(KEEP)[0].adopted
+    assert "also targets" in p.of(KEEP)[0].reason
+
+
+def test_the_report_lists_kept_profiles_and_counts_them_past_thirty() -> None:
+    import io
+
+    from awsswitch.commands.sync import report
+
+    grants = [Grant(HOME, f"{i:012d}", f"a{i}", "R") for i in range(40)]
+    mine = [hand(f"mine{i}", account=f"{i:012d}", role="R") for i in range(40)]
+    out = io.StringIO()
+    report(plan({HOME: grants}, mine), dry_run=True, stream=out)
+    lines = out.getvalue().splitlines()
+    assert sum(line.startswith("  = mine") for line in lines) == 10
+    assert "  = … and 30 more kept" in lines
+    assert lines[-1].endswith("0 added, 0 updated, 0 removed, 0 unchanged, 0 skipped, 40 kept")
