@@ -488,3 +488,29 @@ def test_failed_interrupted_or_empty_logins(cli: Cli) -> None:
     with pytest.raises(AwsswitchError, match="still has no usable credentials"):
         cli.ensure()
     assert len(cli.calls) == 3
+
+
+def test_aws_login_gets_the_terminal_and_stdout_stays_clean(cli: Cli, tmp_path: Path) -> None:
+    """Under a real pty, as `asw` runs it: the CLI can prompt (stdin is the terminal), and what
+    it prints goes to stderr, never to the stdout the shell evals."""
+    pexpect = pytest.importorskip("pexpect")
+    out_file = tmp_path / "stdout"
+    script = (
+        "import sys\n"
+        "from awsswitch import login_session as ls\n"
+        "from awsswitch.config.profiles import load_index\n"
+        "index = load_index()\n"
+        "print(ls.ensure_fresh(index.by_name['admin'], index, interactive=True, env=dict("
+        "__import__('os').environ)))\n"
+    )
+    command = f'{sys.executable} -c "$SCRIPT" > {out_file}'
+    child = pexpect.spawn(
+        "/bin/sh", ["-c", command], env={**cli.env, "SCRIPT": script}, encoding="utf-8", timeout=60
+    )
+    child.expect("stub aws: signing in")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert out_file.read_text(encoding="utf-8") == "logged-in\n"
+    (call,) = cli.calls
+    assert call["tty"] is True and call["argv"] == ["login", "--profile", "console"]
