@@ -5,6 +5,7 @@ federation endpoint accept only these. Every method expects the caller to hold t
 from __future__ import annotations
 
 import hashlib
+import math
 import string
 from dataclasses import dataclass
 
@@ -83,11 +84,13 @@ class KeyStore:
         self._keys: dict[str, Issued] = {}
 
     def issue(self, identity: Identity, expires_at: float, source: str) -> Issued:
+        """New temporary credentials. The expiry is rounded up to a whole second, as AWS's
+        are: a client that keeps it in an ISO timestamp (seconds) then has it exactly."""
         issued = Issued(
             access_key_id(),
             random_chars(string.ascii_letters + string.digits, 40),
             new_token("standin-session-", 96),
-            expires_at,
+            math.ceil(expires_at),
             identity,
             source,
         )
