@@ -31,14 +31,6 @@ import os
 import sys
 from datetime import datetime, timedelta, timezone
 
-try:  # CPython's own sha256 (hashlib would load OpenSSL first, milliseconds per `asw`)
-    from _sha2 import sha256 as _sha256  # Python >= 3.12
-except ImportError:  # pragma: no cover - depends on the interpreter
-    try:
-        from _sha256 import sha256 as _sha256  # Python <= 3.11
-    except ImportError:
-        from hashlib import sha256 as _sha256
-
 from awsswitch import paths
 from awsswitch.config.profiles import KIND_LOGIN, Profile, ProfileIndex
 from awsswitch.errors import AwsswitchError
@@ -59,6 +51,23 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
+
+
+def _builtin_sha256() -> Any:
+    """CPython's own sha256 (`_sha2` from 3.12, `_sha256` before): hashlib would load OpenSSL
+    first, milliseconds on every `asw`. Named at run time: which one exists depends on the
+    interpreter."""
+    for name in ("_sha2", "_sha256"):
+        try:
+            return __import__(name).sha256
+        except (ImportError, AttributeError):
+            continue
+    from hashlib import sha256  # pragma: no cover - other interpreters
+
+    return sha256  # pragma: no cover
+
+
+_SHA256 = _builtin_sha256()
 
 __all__ = [
     "FRESH",
@@ -149,7 +158,7 @@ def cache_dir(env: Mapping[str, str] | None = None) -> str:
 
 def cache_key(session: str) -> str:
     """botocore's generate_login_cache_key: sha256 of the login_session value, in hex."""
-    return _sha256(session.encode("utf-8")).hexdigest()
+    return _SHA256(session.encode("utf-8")).hexdigest()
 
 
 def cache_file(session: str, env: Mapping[str, str] | None = None) -> str:
