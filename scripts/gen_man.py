@@ -321,8 +321,8 @@ ENVIRONMENT = [
     para("Variables you may set:"),
     item(
         "`AWSSWITCH_AWS_CLI`",
-        "Which AWS CLI logs in: a path or command name, or `native` for the built-in device "
-        "flow. Unset: `aws` from `PATH` if it is version 2, else the built-in flow.",
+        "Which AWS CLI logs in: a path or command name, or `native` for the built-in login."
+        " Unset: `aws` from `PATH` if it is version 2, else the built-in flow.",
     ),
     item(
         "`AWSSWITCH_PICKER`",
