@@ -1,6 +1,7 @@
 """Entry point and error boundary. Hot and everyday subcommands (`init`, the `asw` core,
-`list`, `status`) are parsed here with the standard library only; everything else, and any
-argument these parsers do not know (--help, a typo), goes to the typer app, imported lazily.
+`export`, `list`, `status`) are parsed here with the standard library only; everything else,
+and any argument these parsers do not know (--help, a typo), goes to the typer app, imported
+lazily.
 
 Every path ends in `awsswitch.errors.report`: no command prints a Python traceback for bad
 input or a faulty environment (AWSSWITCH_DEBUG=1 shows it)."""
@@ -11,7 +12,13 @@ import sys
 
 # Subcommands with their own stdlib parser (`module.main(args) -> exit status`).
 # `init --help` still goes to typer.
-_OWN_PARSER = {"init": "awsswitch.switch.init", "_asw": "awsswitch.switch.core"}
+_OWN_PARSER = {
+    "init": "awsswitch.switch.init",
+    "_asw": "awsswitch.switch.core",
+    "export": "awsswitch.commands.export",
+}
+# Their --help goes to typer, whose declarations (cli.py) are the one source of help text.
+_HELP_FROM_TYPER = {"init", "export"}
 
 # Commands whose grammar is typer's (cli.py declares it; help and completions come from there)
 # but simple enough to parse here: name → (flags, most positional arguments).
@@ -61,7 +68,7 @@ def _run_simple(name: str, args: list[str]) -> int | None:
 def _dispatch(args: list[str]) -> int:
     name = args[0] if args else None
     module = _OWN_PARSER.get(name) if name else None
-    if module and not (name == "init" and {"--help", "-h"} & set(args[1:])):
+    if module and not (name in _HELP_FROM_TYPER and {"--help", "-h"} & set(args[1:])):
         from importlib import import_module
 
         return int(import_module(module).main(args[1:]) or 0)

@@ -183,6 +183,68 @@ def status(
 
 
 @app.command()
+def doctor(
+    profile: Annotated[
+        Optional[str],
+        typer.Argument(
+            help="The profile you mean (as `asw NAME` resolves it); default: what the prompt shows."
+        ),
+    ] = None,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Machine-readable report (schema: docs/doctor.md).")
+    ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Also ask STS who a call from this shell is (network)."),
+    ] = False,
+) -> None:
+    """Explain which identity and region an AWS call from this shell uses, and what differs.
+
+    Each finding comes with the command that fixes it, for your shell.
+    Exit status: 0 nothing wrong (notes only), 1 a problem was found, 2 bad usage.
+    """
+    from awsswitch.commands import doctor as doctor_cmd
+
+    raise typer.Exit(doctor_cmd.run(profile, as_json=json_, verify=verify, ctx=context.current()))
+
+
+@app.command()
+def export(
+    profile: Annotated[
+        Optional[str], typer.Argument(help="Profile; $AWS_PROFILE by default.")
+    ] = None,
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="env, env-no-export, fish, powershell, process or dotenv.",
+        ),
+    ] = "env",
+) -> None:
+    """Print temporary credentials for a profile (for tools that cannot read SSO profiles).
+
+    Prints AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+    AWS_CREDENTIAL_EXPIRATION, and AWS_REGION/AWS_DEFAULT_REGION when the profile has a
+    region. Role credentials are cached in ~/.aws/cli/cache, shared with the AWS CLI v2.
+
+    \b
+    Examples:
+      eval "$(awsswitch export)"
+      awsswitch export --format fish | source
+      docker run --env-file <(awsswitch export --format dotenv) IMAGE
+      credential_process = awsswitch export --format process PROFILE
+    """
+    from awsswitch.commands import export as export_cmd
+
+    raise typer.Exit(
+        export_cmd.run(
+            ["--format", format_, *(["--", profile] if profile else [])], context.current()
+        )
+    )
+
+
+@app.command()
 def login(
     profile: Annotated[
         Optional[str], typer.Argument(help="Profile whose sso-session to log into.")

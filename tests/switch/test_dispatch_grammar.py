@@ -147,3 +147,50 @@ def test_fast_path_prints_what_typer_path_prints(sandbox, args: list[str], env: 
     fast, slow = runs
     assert fast == slow
     assert fast[1] or fast[2]  # printed something
+
+
+# `export` has its own stdlib parser (a warm export must stay near bare Python's start-up);
+# its grammar must stay typer's.
+EXPORT_CASES = [
+    [],
+    ["p"],
+    ["--format", "fish"],
+    ["-f", "dotenv", "p"],
+    ["--format=process", "p"],
+    ["p", "--format", "powershell"],
+    ["--", "-odd-name"],
+    ["--format"],
+    ["--bogus"],
+    ["a", "b"],
+    ["--format", "nope"],
+]
+
+
+def test_export_parser_knows_exactly_the_declared_options():
+    from awsswitch.commands import export
+
+    options, arguments = _declared("export")
+    assert options - HELP == {"--format", "-f"}
+    assert len(arguments) == 1
+    choices = set(export.formats.FORMATS)
+    assert "env" in choices and "process" in choices
+
+
+@pytest.mark.parametrize("args", EXPORT_CASES, ids=lambda a: " ".join(a) or "(none)")
+def test_export_parser_accepts_what_typer_accepts(args: list[str]):
+    from awsswitch.commands import export
+    from awsswitch.errors import UsageError
+
+    typer_ok = _typer_parse("export", args) is not None
+    try:
+        opts = export.parse(args)
+        fast_ok = True
+    except UsageError:
+        fast_ok = False
+    # typer takes any --format string; the fast parser also checks it is a known format.
+    if typer_ok and not fast_ok:
+        assert "--format" in " ".join(args) and "nope" in args
+    else:
+        assert fast_ok == typer_ok
+    if fast_ok:
+        assert opts.profile == _typer_parse("export", args)["profile"]
