@@ -112,8 +112,13 @@ def _help_blocks(help_text: str | None) -> list[str]:
     return blocks
 
 
+def _value_word(param: Any) -> str:
+    """The metavar, or the parameter's name in capitals (`format_` -> FORMAT)."""
+    return param.metavar or param.name.strip("_").upper()
+
+
 def _argument_word(param: Any) -> str:
-    word = (param.metavar or param.name).upper()
+    word = _value_word(param)
     if param.nargs == -1:
         word += "..."
     return word if param.required else f"[{word}]"
@@ -132,7 +137,7 @@ def _option_item(param: Any) -> str:
         + list(param.secondary_opts)
     )
     if not param.is_flag:
-        names += " \\fI" + esc((param.metavar or param.name).upper()) + "\\fR"
+        names += " \\fI" + esc(_value_word(param)) + "\\fR"
     help_text = " ".join((param.help or "").split())
     notes = []
     if (
