@@ -49,10 +49,10 @@ def run(
     )
     status = state.status_of(target)
     left = state.describe_left(status.seconds_left())
-    print(f"{target.label}: {_DONE[outcome]} ({left}{session_end(status)}).", file=ctx.stdout)
+    print(f"{target.label}: {_DONE[outcome]} ({left}{_session_part(status)}).", file=ctx.stdout)
 
 
-def session_end(status: state.TokenStatus) -> str:
+def _session_part(status: state.TokenStatus) -> str:
     """`; session renewable until 2025-06-01 18:00 CEST at most`, or "" when unknown."""
     if status.session_ends_at is None:
         return ""

@@ -54,7 +54,8 @@ DEVICE_CODE = "device-code"
 
 
 class BrowserFailed(Exception):
-    """The browser command could not start, or failed; the message says how (for people)."""
+    """The browser login cannot run here: the browser command could not start or failed,
+    or the loopback listener cannot be opened. The message says how (for people)."""
 
 
 class Plan(Record):

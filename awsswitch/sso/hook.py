@@ -254,10 +254,10 @@ def _login(target: SsoTarget, env: Mapping[str, str], how: _How) -> None:
             pkce.login(target, env, plan)
             return
         except browser.BrowserFailed as exc:
-            _say(f"could not open the browser ({exc}); logging in with a device code instead")
+            _say(f"the browser login cannot run here ({exc}); using a device code instead")
             plan = browser.Plan(browser.DEVICE_CODE, None, "", str(exc))
     elif plan.why:
-        _say(f"logging in with a device code: {plan.why}")
+        _say(f"logging in with a device code ({plan.why})")
     native_flow.login(target, env, plan=plan)
 
 

@@ -81,6 +81,8 @@ def authorize_base(oidc: Any) -> str:
         oidc.register_client(clientName="temp", clientType="public")
     finally:
         oidc.meta.events.unregister("before-call", unique_id="awsswitch-authorize-base")
+    if not found or not found[0].startswith(("https://", "http://")):
+        raise AwsswitchError("cannot tell the sso-oidc endpoint's address for the sign-in page")
     return found[0]
 
 
@@ -245,7 +247,11 @@ def login(
         ) from None
     verifier = new_verifier()
     state = str(uuid.uuid4())
-    with Listener(state) as listener:
+    try:
+        listener = Listener(state)
+    except OSError as exc:
+        raise browser.BrowserFailed(f"cannot listen on 127.0.0.1: {exc.strerror or exc}") from None
+    with listener:
         redirect_uri = listener.redirect_uri
         url = authorize_url(
             base, reg["clientId"], redirect_uri, state, target.scopes, challenge(verifier)

@@ -296,7 +296,7 @@ def test_no_browser_means_the_device_code(standin, sandbox, visits, monkeypatch,
     login()
     assert standin.count("StartDeviceAuthorization") == 1
     assert standin.count("CreateToken", grantType="authorization_code") == 0
-    assert "logging in with a device code: no display" in capfd.readouterr().err
+    assert "logging in with a device code (no display" in capfd.readouterr().err
     assert read_visits(visits) == []
 
 
@@ -325,7 +325,7 @@ def test_failing_browser_falls_back_to_the_device_code(
     monkeypatch.setenv("FAKE_BROWSER_MODE", "fail")
     login()
     err = capfd.readouterr().err
-    assert "could not open the browser" in err and "(exit 3)" in err
+    assert "the browser login cannot run here" in err and "(exit 3)" in err
     assert standin.count("StartDeviceAuthorization") == 1
     assert standin.count("CreateToken", grantType="authorization_code") == 0
     assert state.status_of(_corp_target()).state == state.FRESH
@@ -557,3 +557,16 @@ def test_standalone_stand_in_authorize_page_needs_a_click(sandbox, monkeypatch, 
         landed = last_page(visits)
         assert landed["status"] == 200 and landed["url"].startswith(s.url + "/authorize")
         assert s.count("CreateToken") == 0
+
+
+def test_no_loopback_listener_falls_back_to_the_device_code(
+    standin, sandbox, visits, monkeypatch, capfd
+) -> None:
+    def refuse(_state: str) -> None:
+        raise OSError(99, "Cannot assign requested address")
+
+    monkeypatch.setattr(pkce, "Listener", refuse)
+    login()
+    assert "cannot listen on 127.0.0.1: Cannot assign requested address" in capfd.readouterr().err
+    assert standin.count("StartDeviceAuthorization") == 1
+    assert state.status_of(_corp_target()).state == state.FRESH
