@@ -11,12 +11,15 @@ for __awsswitch_d in (string replace -r '/[^/]*$' '' -- $__awsswitch_file)/../sh
     and break
 end
 set -g __awsswitch_cli_groups 'configure'
+set -g __awsswitch_cli_valued --account-id --cmd --concurrency --format --max-rate --output --region --role-name --scopes --sso-session --start-url --template -f
 complete -c awsswitch -f
 
 # awsswitch
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a init -d 'Print the shell integration: add `eval "$(awsswitch init zsh)"` to your rc file'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a list -d 'List every profile: name, short name, kind, session, account, role, region, token'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a status -d 'Show the active profile, why it is active, and its SSO token state'
+complete -c awsswitch -n '__awsswitch_cli_at ""' -a doctor -d 'Explain which identity and region an AWS call from this shell uses, and what differs'
+complete -c awsswitch -n '__awsswitch_cli_at ""' -a export -d 'Print temporary credentials for a profile (for tools that cannot read SSO profiles)'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a login -d 'Make an SSO session\'s token fresh: keep it, refresh it, or log in'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a logout -d 'End an SSO session and remove its cached token'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a sync -d 'Generate a native sso_session profile for every account and role the portal grants'
@@ -40,6 +43,17 @@ complete -c awsswitch -n '__awsswitch_cli_at "list"' -l help -s h -d 'Show the h
 complete -c awsswitch -n '__awsswitch_cli_at "status"' -l verify -d 'Ask STS who you are (network call)'
 complete -c awsswitch -n '__awsswitch_cli_at "status"' -l help -s h -d 'Show the help and exit'
 complete -c awsswitch -n '__awsswitch_cli_at "status" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'Profile to inspect'
+
+# awsswitch doctor
+complete -c awsswitch -n '__awsswitch_cli_at "doctor"' -l json -d 'Machine-readable report (schema: docs/doctor.md)'
+complete -c awsswitch -n '__awsswitch_cli_at "doctor"' -l verify -d 'Also ask STS who a call from this shell is (network)'
+complete -c awsswitch -n '__awsswitch_cli_at "doctor"' -l help -s h -d 'Show the help and exit'
+complete -c awsswitch -n '__awsswitch_cli_at "doctor" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'The profile you mean (as `asw NAME` resolves it)'
+
+# awsswitch export
+complete -c awsswitch -n '__awsswitch_cli_at "export"' -l format -s f -x -a 'env env-no-export fish powershell process dotenv' -d 'env, env-no-export, fish, powershell, process or dotenv'
+complete -c awsswitch -n '__awsswitch_cli_at "export"' -l help -s h -d 'Show the help and exit'
+complete -c awsswitch -n '__awsswitch_cli_at "export" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'Profile'
 
 # awsswitch login
 complete -c awsswitch -n '__awsswitch_cli_at "login"' -l sso-session -x -a '(__awsswitch_names sessions (commandline -ct))' -d 'Log into this sso-session'

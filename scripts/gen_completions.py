@@ -106,12 +106,15 @@ def _choices(param: Any) -> tuple[str, ...] | None:
 
 
 def _value(path: str, param: Any) -> str | tuple[str, ...] | None:
+    from awsswitch.credentials.formats import FORMATS
     from awsswitch.shells import SUPPORTED
 
     if (path, param.name) in VALUES_BY_COMMAND:
         return VALUES_BY_COMMAND[path, param.name]
     if param.name == "shell":
         return tuple(SUPPORTED)
+    if (path, param.name) == ("export", "format_"):
+        return tuple(FORMATS)
     return _choices(param) or VALUES.get(param.name)
 
 
@@ -358,6 +361,7 @@ def _fish_values(value: str | tuple[str, ...] | None) -> str:
 
 def fish(root: Command) -> str:
     groups = [c.path for c in root.walk() if c.subcommands and c.path]
+    valued = sorted({n for c in root.walk() for o in c.options if o.takes_value for n in o.names})
     lines = []
     for c in root.walk():
         at = f"-n '__awsswitch_cli_at \"{c.path}\"'"
@@ -398,6 +402,7 @@ def fish(root: Command) -> str:
             "    and break",
             "end",
             f"set -g __awsswitch_cli_groups {' '.join(_fq(g) for g in groups)}",
+            f"set -g __awsswitch_cli_valued {_plain(valued)}",
             "complete -c awsswitch -f",
             *lines,
             "",

@@ -69,6 +69,8 @@ _awsswitch() {
             found=("${__awsswitch_cli_subs[@]}")
         fi
         for word in "${found[@]}"; do
+            # A short option takes its value as the next word: no "=" after it.
+            [[ ${word} == -[!-]= ]] && word=${word%=}
             [[ ${word} == "${cur}"* ]] && COMPREPLY+=("${word}")
         done
         if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then

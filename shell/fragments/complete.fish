@@ -13,13 +13,18 @@ end
 
 # __awsswitch_cli_at PATH [N]: is the command line before the cursor at the command PATH
 # ('' for awsswitch itself, 'configure profile'), and, given N, at its N-th argument? The
-# commands in $__awsswitch_cli_groups have subcommands (and no option takes a value).
+# commands in $__awsswitch_cli_groups have subcommands; the options in
+# $__awsswitch_cli_valued take the next word as their value.
 function __awsswitch_cli_at --argument-names want n
     set -l path ''
     set -l args 0
+    set -l value 0
     for word in (commandline -opc)[2..-1]
-        string match -q -- '-*' $word; and continue
-        if builtin test -z "$path"; or contains -- $path $__awsswitch_cli_groups
+        if builtin test $value = 1
+            set value 0
+        else if string match -q -- '-*' $word
+            contains -- $word $__awsswitch_cli_valued; and set value 1
+        else if builtin test -z "$path"; or contains -- $path $__awsswitch_cli_groups
             set path (string trim -- "$path $word")
         else
             set args (math $args + 1)
