@@ -37,6 +37,8 @@ from awsswitch.errors import AwsswitchError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awsswitch.config.profiles import ProfileIndex
 
 URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
@@ -85,6 +87,7 @@ class CredentialServer:
         self._refresh_at = 0.0
         self._said: tuple[str, float] | None = None
         self._thread: threading.Thread | None = None
+        self._wake: tuple[Any, Any] = (None, None)
         try:
             self.httpd = _Server((HOST, port), _Handler)
         except OSError as exc:
@@ -92,6 +95,8 @@ class CredentialServer:
                 f"cannot listen on {HOST} port {port}: {exc.strerror or exc}"
             ) from None
         self.httpd.owner = self
+        # A client that hangs up between select and accept must not block the loop.
+        self.httpd.socket.setblocking(False)
 
     @property
     def port(self) -> int:
@@ -157,14 +162,27 @@ class CredentialServer:
     # -- running -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Serve in a background thread (for `exec --server`)."""
+        """Serve in a background thread (for `exec --server`) until `stop()`."""
+        import socket
+
+        self._wake = socket.socketpair()  # stop() writes to it: the loop ends at once
         self._thread = threading.Thread(
-            target=self.httpd.serve_forever,
-            args=(0.1,),  # how long stop() may wait for the loop to notice
-            name="awsswitch-credentials",
-            daemon=True,
+            target=self._serve_until_stopped, name="awsswitch-credentials", daemon=True
         )
         self._thread.start()
+
+    def _serve_until_stopped(self) -> None:
+        import selectors
+
+        waker = self._wake[0]
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.httpd, selectors.EVENT_READ)
+            selector.register(waker, selectors.EVENT_READ)
+            while True:
+                ready = [key.fileobj for key, _ in selector.select()]
+                if waker in ready:
+                    return
+                self.httpd.handle_request()  # accepts and hands the connection to a thread
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (for `serve`)."""
@@ -172,9 +190,11 @@ class CredentialServer:
 
     def stop(self) -> None:
         if self._thread is not None:
-            self.httpd.shutdown()
+            self._wake[1].send(b"x")
             self._thread.join(timeout=5)
             self._thread = None
+            for end in self._wake:
+                end.close()
         self.httpd.server_close()
 
 
