@@ -8,6 +8,9 @@
 # (shared with the zsh and fish integrations and with the completion of `awsswitch`).
 
 \builtin unalias __AWSSWITCH_CMD__ >/dev/null 2>&1 || \builtin true
+# Marks this shell (and its children) as having the integration: `awsswitch doctor` reads it.
+# shellcheck disable=SC2034
+\builtin export AWSSWITCH_SHELL=bash
 
 # The switch: run the core, evaluate what it prints only when it succeeds.
 # stdout of the core is shell code and nothing else; its messages go to stderr.

@@ -7,6 +7,8 @@
 
 abbr --erase __AWSSWITCH_CMD__ >/dev/null 2>&1
 complete --erase --command __AWSSWITCH_CMD__
+# Marks this shell (and its children) as having the integration: `awsswitch doctor` reads it.
+set -gx AWSSWITCH_SHELL fish
 
 # The switch: run the core, evaluate what it prints only when it succeeds.
 # stdout of the core is shell code and nothing else; its messages go to stderr.

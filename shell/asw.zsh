@@ -8,6 +8,8 @@
 # functions it defines run with zsh's own options ("sticky" emulation). Safe to source twice.
 
 \builtin unalias __AWSSWITCH_CMD__ >/dev/null 2>&1 || \builtin true
+# Marks this shell (and its children) as having the integration: `awsswitch doctor` reads it.
+\builtin export AWSSWITCH_SHELL=zsh
 
 # The switch: run the core, evaluate what it prints only when it succeeds.
 # stdout of the core is shell code and nothing else; its messages go to stderr.

@@ -163,6 +163,7 @@ def aws_vars(env: dict[str, str]) -> dict[str, str]:
         "AWS_SHARED_CREDENTIALS_FILE",
         "AWS_EC2_METADATA_DISABLED",
         "AWS_CA_BUNDLE",
+        "AWSSWITCH_SHELL",  # the integration's marker, set by loading it, not by a switch
     }
     return {k: v for k, v in env.items() if k.startswith(keep) and k not in skip}
 
