@@ -16,6 +16,8 @@ _OWN_PARSER = {
     "init": "awsswitch.switch.init",
     "_asw": "awsswitch.switch.core",
     "export": "awsswitch.commands.export",
+    # click would swallow the `--` before CMD; exec's own parser keeps it (and its --help).
+    "exec": "awsswitch.commands.exec_",
 }
 # Their --help goes to typer, whose declarations (cli.py) are the one source of help text.
 _HELP_FROM_TYPER = {"init", "export"}

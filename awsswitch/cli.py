@@ -244,6 +244,81 @@ def export(
     )
 
 
+@app.command(
+    "exec",
+    context_settings={
+        "allow_extra_args": True,
+        "ignore_unknown_options": True,
+        "allow_interspersed_args": False,
+        "help_option_names": [],
+    },
+)
+def exec_(ctx: typer.Context) -> None:
+    """Run CMD with a profile: AWS_PROFILE as asw sets it, --env-credentials, or --server.
+
+    awsswitch exec [PROFILE] [--env-credentials | --server] -- CMD [ARG...]
+    (parsed by awsswitch.commands.exec_; `awsswitch exec --help` for the details)
+    """
+    from awsswitch.commands import exec_ as exec_cmd
+
+    raise typer.Exit(exec_cmd.main(list(ctx.args)))
+
+
+@app.command()
+def serve(
+    profile: Annotated[
+        Optional[str], typer.Argument(help="Profile to serve; $AWS_PROFILE by default.")
+    ] = None,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 [default: any free]."),
+    ] = 0,
+) -> None:
+    """Serve a profile's credentials on 127.0.0.1 for SDKs (container format) until Ctrl-C."""
+    from awsswitch.commands import serve as serve_cmd
+
+    raise typer.Exit(serve_cmd.main(["--port", str(port), "--", *([profile] if profile else [])]))
+
+
+@app.command()
+def console(
+    profile: Annotated[
+        Optional[str], typer.Argument(help="Profile to sign in as; $AWS_PROFILE by default.")
+    ] = None,
+    service: Annotated[
+        Optional[str], typer.Option("--service", help="Land on this service (ec2, s3, ...).")
+    ] = None,
+    destination: Annotated[
+        Optional[str], typer.Option("--destination", help="Land on this console URL or path.")
+    ] = None,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="Console region [default: the profile's].")
+    ] = None,
+    url: Annotated[
+        bool, typer.Option("--url", help="Print the sign-in URL instead of opening it.")
+    ] = False,
+    browser: Annotated[
+        Optional[str], typer.Option("--browser", help="Open it with CMD (the URL comes last).")
+    ] = None,
+    duration: Annotated[
+        Optional[int],
+        typer.Option("--duration", min=900, max=43200, help="Console session seconds [3600]."),
+    ] = None,
+) -> None:
+    """Open the AWS console signed in as a profile (through the federation endpoint)."""
+    from awsswitch.commands import console as console_cmd
+
+    given = (
+        ("service", service),
+        ("destination", destination),
+        ("region", region),
+        ("browser", browser),
+        ("duration", duration),
+    )
+    args = [f"--{k}={v}" for k, v in given if v is not None] + (["--url"] if url else [])
+    raise typer.Exit(console_cmd.main([*args, "--", *([profile] if profile else [])]))
+
+
 @app.command()
 def login(
     profile: Annotated[

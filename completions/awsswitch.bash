@@ -13,12 +13,15 @@ __awsswitch_cli_dir=${BASH_SOURCE[0]%/*}/../shell/fragments
 # What each command accepts: its subcommands, its options ("=": takes a value).
 __awsswitch_cli_spec() {
     case $1 in
-    "") __awsswitch_cli_subs=(init list status doctor export login logout sync demo configure); __awsswitch_cli_words=(--version -V --help -h) ;;
+    "") __awsswitch_cli_subs=(init list status doctor export exec serve console login logout sync demo configure); __awsswitch_cli_words=(--version -V --help -h) ;;
     init) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--cmd= --aliases --aliases= --prompt --help -h) ;;
     list) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--json --help -h) ;;
     status) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--verify --help -h) ;;
     doctor) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--json --verify --help -h) ;;
     export) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--format= -f= --help -h) ;;
+    exec) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--help -h) ;;
+    serve) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--port= --help -h) ;;
+    console) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--service= --destination= --region= --url --browser= --duration= --help -h) ;;
     login) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --force --native --no-browser --help -h) ;;
     logout) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --help -h) ;;
     sync) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--template= --dry-run --prune --region= --yes -y --concurrency= --max-rate= --help -h) ;;
@@ -37,10 +40,10 @@ __awsswitch_cli_value() {
     kind=""
     case $1 in
     "demo 1" | "init 1") kind=words; __awsswitch_cli_reply=(bash zsh fish) ;;
-    "configure profile 1" | "doctor 1" | "export 1" | "login 1" | "status 1") kind=profiles ;;
+    "configure profile 1" | "console 1" | "doctor 1" | "export 1" | "login 1" | "serve 1" | "status 1") kind=profiles ;;
     "export --format" | "export -f") kind=words; __awsswitch_cli_reply=(env env-no-export fish powershell process dotenv) ;;
+    "configure profile --region" | "configure sso-session --region" | "console --region" | "sync --region") kind=regions ;;
     "configure profile --sso-session" | "configure sso-session 1" | "login --sso-session" | "logout --sso-session" | "sync *") kind=sessions ;;
-    "configure profile --region" | "configure sso-session --region" | "sync --region") kind=regions ;;
     "configure profile --output") kind=words; __awsswitch_cli_reply=(json yaml yaml-stream text table) ;;
     esac
 }

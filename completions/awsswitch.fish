@@ -11,7 +11,7 @@ for __awsswitch_d in (string replace -r '/[^/]*$' '' -- $__awsswitch_file)/../sh
     and break
 end
 set -g __awsswitch_cli_groups 'configure'
-set -g __awsswitch_cli_valued --account-id --cmd --concurrency --format --max-rate --output --region --role-name --scopes --sso-session --start-url --template -f
+set -g __awsswitch_cli_valued --account-id --browser --cmd --concurrency --destination --duration --format --max-rate --output --port --region --role-name --scopes --service --sso-session --start-url --template -f
 complete -c awsswitch -f
 
 # awsswitch
@@ -20,6 +20,9 @@ complete -c awsswitch -n '__awsswitch_cli_at ""' -a list -d 'List every profile:
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a status -d 'Show the active profile, why it is active, and its SSO token state'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a doctor -d 'Explain which identity and region an AWS call from this shell uses, and what differs'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a export -d 'Print temporary credentials for a profile (for tools that cannot read SSO profiles)'
+complete -c awsswitch -n '__awsswitch_cli_at ""' -a exec -d 'Run CMD with a profile: AWS_PROFILE as asw sets it, --env-credentials, or --server'
+complete -c awsswitch -n '__awsswitch_cli_at ""' -a serve -d 'Serve a profile\'s credentials on 127.0.0.1 for SDKs (container format) until Ctrl-C'
+complete -c awsswitch -n '__awsswitch_cli_at ""' -a console -d 'Open the AWS console signed in as a profile (through the federation endpoint)'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a login -d 'Make an SSO session\'s token fresh: keep it, refresh it, or log in'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a logout -d 'End an SSO session and remove its cached token'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a sync -d 'Generate a native sso_session profile for every account and role the portal grants'
@@ -54,6 +57,24 @@ complete -c awsswitch -n '__awsswitch_cli_at "doctor" 1' -a '(__awsswitch_names 
 complete -c awsswitch -n '__awsswitch_cli_at "export"' -l format -s f -x -a 'env env-no-export fish powershell process dotenv' -d 'env, env-no-export, fish, powershell, process or dotenv'
 complete -c awsswitch -n '__awsswitch_cli_at "export"' -l help -s h -d 'Show the help and exit'
 complete -c awsswitch -n '__awsswitch_cli_at "export" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'Profile'
+
+# awsswitch exec
+complete -c awsswitch -n '__awsswitch_cli_at "exec"' -l help -s h -d 'Show the help and exit'
+
+# awsswitch serve
+complete -c awsswitch -n '__awsswitch_cli_at "serve"' -l port -x -d 'Port on 127.0.0.1'
+complete -c awsswitch -n '__awsswitch_cli_at "serve"' -l help -s h -d 'Show the help and exit'
+complete -c awsswitch -n '__awsswitch_cli_at "serve" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'Profile to serve'
+
+# awsswitch console
+complete -c awsswitch -n '__awsswitch_cli_at "console"' -l service -x -d 'Land on this service (ec2, s3, ...)'
+complete -c awsswitch -n '__awsswitch_cli_at "console"' -l destination -x -d 'Land on this console URL or path'
+complete -c awsswitch -n '__awsswitch_cli_at "console"' -l region -x -a '$__awsswitch_regions' -d 'Console region'
+complete -c awsswitch -n '__awsswitch_cli_at "console"' -l url -d 'Print the sign-in URL instead of opening it'
+complete -c awsswitch -n '__awsswitch_cli_at "console"' -l browser -x -d 'Open it with CMD (the URL comes last)'
+complete -c awsswitch -n '__awsswitch_cli_at "console"' -l duration -x -d 'Console session seconds [3600]'
+complete -c awsswitch -n '__awsswitch_cli_at "console"' -l help -s h -d 'Show the help and exit'
+complete -c awsswitch -n '__awsswitch_cli_at "console" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'Profile to sign in as'
 
 # awsswitch login
 complete -c awsswitch -n '__awsswitch_cli_at "login"' -l sso-session -x -a '(__awsswitch_names sessions (commandline -ct))' -d 'Log into this sso-session'

@@ -113,7 +113,7 @@ def test_role_chain_cache_is_shared_with_the_cli(
     sts = StsStub().start()
     try:
         data_path = os.pathsep.join(
-            [standin.cli_data_path(), write_sts_data_path(tmp_path / "sts-data", sts.url)]
+            [standin.cli_data_path(sts=False), write_sts_data_path(tmp_path / "sts-data", sts.url)]
         )
         cli_env = {"AWS_DATA_PATH": data_path}
         # The CLI assumes the role first; awsswitch reads its result with STS unreachable.

@@ -151,7 +151,7 @@ def test_bash_completes_the_awsswitch_command_with_bash_completion(sandbox, orde
         child = _init_child(sandbox, "bash")
         child.sendline(PRE["bash"])
         expect_prompt(child)
-    _tab(child, "bash", "awsswitch con", "awsswitch configure")
+    _tab(child, "bash", "awsswitch conf", "awsswitch configure")
     _tab(
         child,
         "bash",
@@ -175,7 +175,7 @@ def test_bash_completes_the_awsswitch_command_with_bash_completion(sandbox, orde
 def test_zsh_and_fish_complete_the_awsswitch_command_through_init(sandbox, shell):
     require(shell)
     child = _init_child(sandbox, shell)
-    _tab(child, shell, "awsswitch con", "awsswitch configure")
+    _tab(child, shell, "awsswitch conf", "awsswitch configure")
     _tab(child, shell, "awsswitch configure pro", "awsswitch configure profile")
     _tab(
         child,
@@ -245,7 +245,7 @@ def test_share_files_complete_without_init(sandbox, tmp_path):
     script = f"""
 source {prefix}/share/bash-completion/completions/awsswitch
 t() {{ COMP_LINE=$1; COMP_POINT=${{#1}}; COMPREPLY=(); _awsswitch; echo "${{COMPREPLY[*]}}"; }}
-t 'awsswitch con'
+t 'awsswitch conf'
 t 'awsswitch status awsprofile.work.po'
 t 'awsswitch configure profile --output y'
 """
@@ -274,7 +274,7 @@ def test_zsh_and_fish_share_files_complete_without_init(sandbox, tmp_path, shell
             "$fish_complete_path",
         }[shell],
     )
-    _tab(child, shell, "awsswitch con", "awsswitch configure")
+    _tab(child, shell, "awsswitch conf", "awsswitch configure")
     _tab(
         child,
         shell,
