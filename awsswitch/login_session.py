@@ -280,7 +280,7 @@ def ensure_fresh(
     interactive: bool,
     env: Mapping[str, str],
     may_login: bool | None = None,
-    remote: bool = False,
+    remote: bool | None = None,
 ) -> str | None:
     """Return once `profile`'s console session (if any) has credentials an SDK can use.
 
@@ -289,7 +289,8 @@ def ensure_fresh(
     successful `aws login --profile P` (on a terminal, `may_login`, default `interactive`).
     Raises LoginNeeded (exit 1) when a login is needed and cannot run here, AwsswitchError
     when it fails, KeyboardInterrupt on Ctrl-C. `remote`: no browser on this machine
-    (`aws login --remote`: the person pastes the code the browser shows).
+    (`aws login --remote`: the person pastes the code the browser shows); by default, an SSH
+    session without a forwarded display (sso.browser.remote_without_display).
     """
     target = link(profile, index, env)
     if target is None:
@@ -318,6 +319,10 @@ def ensure_fresh(
             f"{target.label} needs a new sign-in ({found.reason}); {cli}", target, found.reason
         )
     _say(f"{target.label} needs a new sign-in ({found.reason})")
+    if remote is None:
+        from awsswitch.sso.browser import remote_without_display
+
+        remote = remote_without_display(env)
     login(cli, target, env, remote=remote)
     # `aws login` may have pointed the profile at a new session (it asks first): read again.
     from awsswitch.config.profiles import load_index

@@ -352,6 +352,8 @@ class Cli:
             ls.ENV_VAR: str(self.logins),
             "AWS_PROFILE": "something-else",  # must not reach the child
         }
+        for name in ("SSH_CONNECTION", "SSH_TTY"):  # this machine's own session, if any
+            self.env.pop(name, None)
         sandbox.write_config(CONFIG)
         self.source.write_text(json.dumps(entry(expires_in=900)), encoding="utf-8")
 
@@ -405,6 +407,14 @@ def test_remote_login_and_hostile_profile_names(cli: Cli, sandbox: Sandbox) -> N
     sandbox.write_config(CONFIG + f'\n[profile "{name}"]\nlogin_session = {ARN}\n')
     assert cli.ensure(name, remote=True) == ls.LOGGED_IN
     assert cli.calls[0]["argv"] == ["login", "--profile", name, "--remote"]
+    # Over SSH without a forwarded display, --remote by default; with one, the browser flow.
+    cli.env.update(SSH_CONNECTION="10.0.0.1 5000 10.0.0.2 22")
+    cache_path(cli.logins).unlink()
+    assert cli.ensure(name) == ls.LOGGED_IN
+    cli.env.update(DISPLAY="localhost:10.0")
+    cache_path(cli.logins).unlink()
+    assert cli.ensure(name) == ls.LOGGED_IN
+    assert [c["argv"][-1] for c in cli.calls] == ["--remote", "--remote", name]
     assert not (sandbox.home / "pwned").exists() and not Path("pwned").exists()
     target = ls.LoginTarget(name, ARN, "")
     assert target.login_hint == "aws login --profile 'x;$(touch pwned) '\\''q'\\'''"
