@@ -375,6 +375,14 @@ def sync(
     prune: Annotated[
         bool, typer.Option("--prune", help="Remove generated profiles whose role is gone.")
     ] = False,
+    rename: Annotated[
+        bool,
+        typer.Option(
+            "--rename",
+            help="Move profiles sync adopts (hand-written, or another template's) to the "
+            "template's name, in place.",
+        ),
+    ] = False,
     region: Annotated[
         Optional[str], typer.Option("--region", help="region = for generated profiles.")
     ] = None,
@@ -403,6 +411,7 @@ def sync(
         template=template,
         dry_run=dry_run,
         prune=prune,
+        rename=rename,
         region=region,
         yes=yes,
         concurrency=concurrency,

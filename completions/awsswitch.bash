@@ -24,7 +24,7 @@ __awsswitch_cli_spec() {
     console) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--service= --destination= --region= --url --browser= --duration= --help -h) ;;
     login) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --force --native --no-browser --help -h) ;;
     logout) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --help -h) ;;
-    sync) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--template= --dry-run --prune --region= --yes -y --concurrency= --max-rate= --help -h) ;;
+    sync) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--template= --dry-run --prune --rename --region= --yes -y --concurrency= --max-rate= --help -h) ;;
     demo) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--help -h) ;;
     configure) __awsswitch_cli_subs=(sso-session profile); __awsswitch_cli_words=(--help -h) ;;
     "configure sso-session") __awsswitch_cli_subs=(); __awsswitch_cli_words=(--start-url= --region= --scopes= --help -h) ;;

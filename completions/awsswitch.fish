@@ -92,6 +92,7 @@ complete -c awsswitch -n '__awsswitch_cli_at "logout"' -l help -s h -d 'Show the
 complete -c awsswitch -n '__awsswitch_cli_at "sync"' -l template -x -d 'Profile name template'
 complete -c awsswitch -n '__awsswitch_cli_at "sync"' -l dry-run -d 'Print a diff of the config'
 complete -c awsswitch -n '__awsswitch_cli_at "sync"' -l prune -d 'Remove generated profiles whose role is gone'
+complete -c awsswitch -n '__awsswitch_cli_at "sync"' -l rename -d 'Move profiles sync adopts (hand-written, or another template\'s) to the template\'s name, in place'
 complete -c awsswitch -n '__awsswitch_cli_at "sync"' -l region -x -a '$__awsswitch_regions' -d 'region = for generated profiles'
 complete -c awsswitch -n '__awsswitch_cli_at "sync"' -l yes -s y -d 'Do not ask for confirmation'
 complete -c awsswitch -n '__awsswitch_cli_at "sync"' -l concurrency -x -d 'Portal calls in flight at most'

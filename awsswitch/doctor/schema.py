@@ -46,7 +46,7 @@ RESOLUTION = _object(
         "credentials": {
             "enum": ["environment", "web-identity", "profile", "container", "none", "error"]
         },
-        "kind": {"enum": ["sso", "sso-legacy", "keys", "role", "process", "other", None]},
+        "kind": {"enum": ["sso", "sso-legacy", "keys", "role", "process", "login", "other", None]},
         "account_id": _OPT_STR,
         "role": _OPT_STR,
         "region": _OPT_STR,
