@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from pkce_helpers import FAKE_BROWSER
 from support.sso import (
     POWERUSER,
     READONLY,
@@ -22,7 +22,6 @@ from awsswitch.standin import StandIn
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("sso_config")]
 
-FAKE_BROWSER = Path(__file__).with_name("fake_browser.py")
 
 _BOTO3 = """
 import json, sys, boto3

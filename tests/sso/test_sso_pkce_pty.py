@@ -8,10 +8,10 @@ import json
 import re
 import socket
 import sys
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from pkce_helpers import FAKE_BROWSER
 from support.shells import expect_prompt, init_code, shell_value, spawn
 from support.sso import (
     POWERUSER,
@@ -22,8 +22,6 @@ from support.sso import (
 
 pexpect = pytest.importorskip("pexpect")
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("sso_config")]
-
-FAKE_BROWSER = Path(__file__).with_name("fake_browser.py")
 
 
 @pytest.fixture
