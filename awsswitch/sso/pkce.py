@@ -194,8 +194,9 @@ class Listener(socketserver.TCPServer):
         pass  # a client that hangs up or sends garbage does not end the login
 
     def wait(self, proc: Any, command: Sequence[str], deadline: float) -> Answer:
-        """Serve until the browser brings an answer. BrowserFailed when the browser command
-        exits with a failure before one came; AwsswitchError at the deadline."""
+        """Serve until the browser brings an answer (a code, an error, or a state that is not
+        ours: the first of them ends the wait). BrowserFailed when the browser command exits
+        with a failure before one came; TimeoutError at the `deadline` (monotonic)."""
         self.timeout = _POLL
         while self.answer is None:
             if _monotonic() > deadline:
