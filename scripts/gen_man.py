@@ -157,8 +157,41 @@ def _option_item(param: Any) -> str:
     return ".TP\n" + names + "\n" + inline(help_text)
 
 
+# Commands whose `--help` their own parser prints (cli.py declares them with no help option):
+# the man page shows that text, the one users see.
+OWN_HELP = {"exec": "awsswitch.commands.exec_"}
+
+
+def _own_help_blocks(path: str, command: Any) -> list[str]:
+    """The `--help` text of a command that parses its own arguments: the usage line as the
+    synopsis, indented paragraphs kept as they are, the others reflowed."""
+    from importlib import import_module
+
+    if path not in OWN_HELP:
+        raise SystemExit(
+            f"gen_man.py: `awsswitch {path}` prints its own --help: add it to OWN_HELP"
+        )
+    usage, _, body = import_module(OWN_HELP[path]).HELP.strip().partition("\n\n")
+    blocks = [
+        f'.SS "{esc("awsswitch " + path)}"',
+        ".PP\n\\fB" + esc(usage.removeprefix("usage: ")) + "\\fR",
+        _help_blocks(command.help)[0],
+    ]
+    for chunk in re.split(r"\n\s*\n", body):
+        lines = chunk.split("\n")
+        if any(line.startswith("  ") for line in lines):
+            indent = min(len(ln) - len(ln.lstrip()) for ln in lines if ln.strip())
+            blocks.append(example([ln[indent:] for ln in lines]))
+        else:
+            blocks.append(para(chunk))
+    return blocks
+
+
 def _command_blocks(path: str, command: Any) -> list[str]:
     from typer.core import TyperArgument
+
+    if (getattr(command, "context_settings", None) or {}).get("help_option_names") == []:
+        return _own_help_blocks(path, command)
 
     arguments = [p for p in command.params if isinstance(p, TyperArgument)]
     options = [p for p in command.params if not isinstance(p, TyperArgument) and not p.hidden]
