@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import sys
 
+from awsswitch.commands._common import make_fresh, run_command, scan, select, write_stdout
 from awsswitch.context import Environment, current, display
-from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
+from awsswitch.errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,34 +76,11 @@ class ConsoleOptions:
 
 
 def parse(args: Sequence[str]) -> ConsoleOptions:
+    found = scan(args, USAGE, valued=_VALUED, flags=("--url",))
     opts = ConsoleOptions()
-    values: dict[str, str] = {}
-    i = 0
-    options_done = False
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        name, eq, inline = arg.partition("=")
-        if not options_done and arg == "--":
-            options_done = True
-        elif not options_done and name in _VALUED:
-            if eq:
-                values[name] = inline
-            elif i < len(args):
-                values[name] = args[i]
-                i += 1
-            else:
-                raise UsageError(f"{name} needs a value\n{USAGE}")
-        elif not options_done and arg == "--url":
-            opts.print_url = True
-        elif not options_done and arg in ("-h", "--help"):
-            opts.help = True
-        elif not options_done and arg.startswith("-") and arg != "-":
-            raise UsageError(f"unknown option {display(arg)!r}\n{USAGE}")
-        elif opts.profile is None:
-            opts.profile = arg
-        else:
-            raise UsageError(f"one profile at a time\n{USAGE}")
+    opts.profile, opts.help = found.profile, found.help
+    opts.print_url = "--url" in found.flags
+    values = found.values
     opts.service = values.get("--service")
     opts.destination = values.get("--destination")
     opts.browser = values.get("--browser")
@@ -179,7 +157,6 @@ def configured_browser(profile: Profile, index: ProfileIndex, ctx: Environment) 
 
 
 def sign_in_url(opts: ConsoleOptions, ctx: Environment) -> tuple[str, Profile, ProfileIndex]:
-    from awsswitch.commands.exec_ import make_fresh, select
     from awsswitch.credentials import console
     from awsswitch.credentials.resolve import resolve
 
@@ -201,44 +178,25 @@ def sign_in_url(opts: ConsoleOptions, ctx: Environment) -> tuple[str, Profile, P
     return url, profile, index
 
 
-def _write(ctx: Environment, text: str) -> None:
-    buffer = getattr(ctx.stdout, "buffer", None)
-    if buffer is not None:
-        ctx.stdout.flush()
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
-    else:
-        ctx.stdout.write(text)
-        ctx.stdout.flush()
+def _console(opts: ConsoleOptions, ctx: Environment) -> int:
+    from awsswitch.credentials import console
+
+    url, profile, index = sign_in_url(opts, ctx)
+    if opts.print_url:
+        write_stdout(ctx, url + "\n")
+        return 0
+    configured = None if opts.browser is not None else configured_browser(profile, index, ctx)
+    command, origin = console.browser_command(opts.browser, configured, ctx.env, sys.platform)
+    console.open_url(command, url, ctx.env)
+    ctx.say(
+        f"awsswitch: opened the console for {display(profile.name)} with "
+        f"{display(command[0])} ({origin})"
+    )
+    return 0
 
 
 def run(args: Sequence[str], ctx: Environment) -> int:
-    from awsswitch.credentials import console
-
-    try:
-        opts = parse(args)
-        if opts.help:
-            ctx.stdout.write(HELP)
-            ctx.stdout.flush()
-            return 0
-        url, profile, index = sign_in_url(opts, ctx)
-        if opts.print_url:
-            _write(ctx, url + "\n")
-            return 0
-        configured = None if opts.browser is not None else configured_browser(profile, index, ctx)
-        command, origin = console.browser_command(opts.browser, configured, ctx.env, sys.platform)
-        console.open_url(command, url, ctx.env)
-        ctx.say(
-            f"awsswitch: opened the console for {display(profile.name)} with "
-            f"{display(command[0])} ({origin})"
-        )
-        return 0
-    except AwsswitchError as exc:
-        ctx.say(f"awsswitch: {exc.message}")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        ctx.say("awsswitch: interrupted")
-        return EXIT_INTERRUPTED
+    return run_command(args, ctx, parse, HELP, _console)
 
 
 def main(argv: list[str]) -> int:

@@ -24,8 +24,9 @@ from __future__ import annotations
 import os
 import sys
 
+from awsswitch.commands._common import make_fresh, run_command, select
 from awsswitch.context import Environment, current, display
-from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
+from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.shells.base import Shell
 
 TYPE_CHECKING = False
@@ -129,30 +130,6 @@ class _EnvShell(Shell):
 
     def echo(self, text: str) -> str:
         return ""
-
-
-def select(name: str | None, ctx: Environment) -> tuple[Profile, ProfileIndex]:
-    """The profile called `name` (default $AWS_PROFILE), exact or short name: a command run
-    by a script must never drift to a fuzzy match."""
-    from awsswitch.config.profiles import load_index
-    from awsswitch.credentials.resolve import find
-
-    name = name or ctx.get("AWS_PROFILE")
-    if not name:
-        raise UsageError("no PROFILE given and AWS_PROFILE is not set")
-    index = load_index(ctx.env)
-    return find(name, index), index
-
-
-def make_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> None:
-    """The profile's SSO session (if any) made fresh as `asw` makes it: kept, refreshed, or
-    logged in on a terminal; output of a login goes to stderr."""
-    from awsswitch.sso import hook
-    from awsswitch.sso.state import profile_target
-
-    target = profile_target(profile, index, ctx.env)
-    if target is not None:
-        hook.ensure_target_fresh(target, interactive=ctx.interactive, env=ctx.env)
 
 
 def switched_env(profile: Profile, index: ProfileIndex, env: Mapping[str, str]) -> dict[str, str]:
@@ -334,28 +311,20 @@ def run_server_mode(
 # -- the command ---------------------------------------------------------------------------
 
 
+def _exec(opts: ExecOptions, ctx: Environment) -> int:
+    profile, index = select(opts.profile, ctx)
+    make_fresh(profile, index, ctx)
+    if opts.mode == MODE_SERVER:
+        return run_server_mode(opts.command, profile, index, ctx)
+    if opts.mode == MODE_ENV:
+        env = credentials_env(profile, index, ctx)
+    else:
+        env = switched_env(profile, index, ctx.env)
+    return replace_process(opts.command, env)
+
+
 def run(args: Sequence[str], ctx: Environment) -> int:
-    try:
-        opts = parse(args)
-        if opts.help:
-            ctx.stdout.write(HELP)
-            ctx.stdout.flush()
-            return 0
-        profile, index = select(opts.profile, ctx)
-        make_fresh(profile, index, ctx)
-        if opts.mode == MODE_SERVER:
-            return run_server_mode(opts.command, profile, index, ctx)
-        if opts.mode == MODE_ENV:
-            env = credentials_env(profile, index, ctx)
-        else:
-            env = switched_env(profile, index, ctx.env)
-        return replace_process(opts.command, env)
-    except AwsswitchError as exc:
-        ctx.say(f"awsswitch: {exc.message}")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        ctx.say("awsswitch: interrupted")
-        return EXIT_INTERRUPTED
+    return run_command(args, ctx, parse, HELP, _exec)
 
 
 def main(argv: list[str]) -> int:

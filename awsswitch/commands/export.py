@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import sys
 
+from awsswitch.commands._common import run_command, scan, select, write_stdout
 from awsswitch.context import Environment, current, display
 from awsswitch.credentials import formats
-from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
+from awsswitch.errors import UsageError
 
 # Annotation-only imports: typing costs milliseconds on a warm export.
 TYPE_CHECKING = False
@@ -54,29 +55,10 @@ class ExportOptions:
 
 
 def parse(args: Sequence[str]) -> ExportOptions:
+    found = scan(args, USAGE, valued=("--format",), aliases={"-f": "--format"})
     opts = ExportOptions()
-    i = 0
-    options_done = False
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if not options_done and arg == "--":
-            options_done = True
-        elif not options_done and arg in ("--format", "-f"):
-            if i >= len(args):
-                raise UsageError(f"{arg} needs a value\n{USAGE}")
-            opts.format = args[i]
-            i += 1
-        elif not options_done and arg.startswith("--format="):
-            opts.format = arg[len("--format=") :]
-        elif not options_done and arg in ("--help", "-h"):
-            opts.help = True
-        elif not options_done and arg.startswith("-") and arg != "-":
-            raise UsageError(f"unknown option {display(arg)!r}\n{USAGE}")
-        elif opts.profile is None:
-            opts.profile = arg
-        else:
-            raise UsageError(f"one profile at a time\n{USAGE}")
+    opts.profile, opts.help = found.profile, found.help
+    opts.format = found.values.get("--format", formats.DEFAULT)
     if opts.format not in formats.FORMATS:
         raise UsageError(
             f"unknown format {display(opts.format)!r}: choose from {', '.join(formats.FORMATS)}"
@@ -86,45 +68,20 @@ def parse(args: Sequence[str]) -> ExportOptions:
 
 def render(opts: ExportOptions, ctx: Environment) -> str:
     """The text to print: resolves the profile's credentials (may log in on a terminal)."""
-    from awsswitch.config.profiles import load_index
-    from awsswitch.credentials.resolve import find, resolve
+    from awsswitch.credentials.resolve import resolve
 
-    name = opts.profile or ctx.get("AWS_PROFILE")
-    if not name:
-        raise UsageError(f"no PROFILE given and AWS_PROFILE is not set\n{USAGE}")
-    index = load_index(ctx.env)
-    profile = find(name, index)
+    profile, index = select(opts.profile, ctx, USAGE)
     creds = resolve(profile.name, ctx, index=index)
     return formats.render(opts.format, creds, profile.region)
 
 
-def _write(ctx: Environment, text: str) -> None:
-    buffer = getattr(ctx.stdout, "buffer", None)
-    if buffer is not None:  # bytes: a C locale must not turn a value into an encoding error
-        ctx.stdout.flush()
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
-    else:
-        ctx.stdout.write(text)
-        ctx.stdout.flush()
+def _export(opts: ExportOptions, ctx: Environment) -> int:
+    write_stdout(ctx, render(opts, ctx))
+    return 0
 
 
 def run(args: Sequence[str], ctx: Environment) -> int:
-    try:
-        opts = parse(args)
-        if opts.help:
-            ctx.stdout.write(HELP)
-            ctx.stdout.flush()
-            return 0
-        text = render(opts, ctx)
-    except AwsswitchError as exc:
-        ctx.say(f"awsswitch: {exc.message}")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        ctx.say("awsswitch: interrupted")
-        return EXIT_INTERRUPTED
-    _write(ctx, text)
-    return 0
+    return run_command(args, ctx, parse, HELP, _export)
 
 
 def main(argv: list[str]) -> int:

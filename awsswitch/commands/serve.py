@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 import sys
 
+from awsswitch.commands._common import make_fresh, run_command, scan, select
 from awsswitch.context import Environment, current, display
-from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
+from awsswitch.errors import EXIT_INTERRUPTED, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,29 +55,11 @@ def _port(text: str) -> int:
 
 
 def parse(args: Sequence[str]) -> ServeOptions:
+    found = scan(args, USAGE, valued=("--port",))
     opts = ServeOptions()
-    i = 0
-    options_done = False
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if not options_done and arg == "--":
-            options_done = True
-        elif not options_done and arg == "--port":
-            if i >= len(args):
-                raise UsageError(f"--port needs a value\n{USAGE}")
-            opts.port = _port(args[i])
-            i += 1
-        elif not options_done and arg.startswith("--port="):
-            opts.port = _port(arg[len("--port=") :])
-        elif not options_done and arg in ("-h", "--help"):
-            opts.help = True
-        elif not options_done and arg.startswith("-") and arg != "-":
-            raise UsageError(f"unknown option {display(arg)!r}\n{USAGE}")
-        elif opts.profile is None:
-            opts.profile = arg
-        else:
-            raise UsageError(f"one profile at a time\n{USAGE}")
+    opts.profile, opts.help = found.profile, found.help
+    if "--port" in found.values:
+        opts.port = _port(found.values["--port"])
     return opts
 
 
@@ -111,23 +94,16 @@ def _close_stdout(ctx: Environment) -> None:
         pass
 
 
-def run(args: Sequence[str], ctx: Environment) -> int:
+def _serve(opts: ServeOptions, ctx: Environment) -> int:
     import signal
 
-    from awsswitch.commands.exec_ import make_fresh, select
     from awsswitch.credentials.server import CredentialServer
 
-    server = None
+    profile, index = select(opts.profile, ctx)
+    make_fresh(profile, index, ctx)
+    server = CredentialServer(profile.name, ctx, port=opts.port, index=index)
     saved = {}
     try:
-        opts = parse(args)
-        if opts.help:
-            ctx.stdout.write(HELP)
-            ctx.stdout.flush()
-            return 0
-        profile, index = select(opts.profile, ctx)
-        make_fresh(profile, index, ctx)
-        server = CredentialServer(profile.name, ctx, port=opts.port, index=index)
         server.prime()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             saved[sig] = signal.signal(sig, _stop)
@@ -139,11 +115,8 @@ def run(args: Sequence[str], ctx: Environment) -> int:
         )
         server.serve_forever()
         return 0  # pragma: no cover - serve_forever returns only when shut down
-    except AwsswitchError as exc:
-        ctx.say(f"awsswitch: {exc.message}")
-        return exc.exit_code
     except KeyboardInterrupt:
-        ctx.say("awsswitch: stopped" if server is not None else "awsswitch: interrupted")
+        ctx.say("awsswitch: stopped")
         return EXIT_INTERRUPTED
     except _Stopped as stop:
         ctx.say("awsswitch: stopped")
@@ -151,8 +124,11 @@ def run(args: Sequence[str], ctx: Environment) -> int:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
-        if server is not None:
-            server.stop()
+        server.stop()
+
+
+def run(args: Sequence[str], ctx: Environment) -> int:
+    return run_command(args, ctx, parse, HELP, _serve)
 
 
 def main(argv: list[str]) -> int:
