@@ -242,6 +242,12 @@ def loads(text: str) -> Any:
         value, end = _scan(text, start)
     except StopIteration:
         raise ValueError("expecting a JSON value") from None
+    except Exception:
+        # The C scanner builds its errors from json.decoder, which it cannot do (SystemError)
+        # until the json package is imported: import it now, for a bad file only.
+        import json
+
+        return json.loads(text)
     if text[end:].strip(_JSON_SPACE):
         raise ValueError("extra data after the JSON value")
     return value
