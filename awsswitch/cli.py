@@ -331,17 +331,38 @@ def login(
         bool, typer.Option("--force", help="Log in even if the token is fresh.")
     ] = False,
     native: Annotated[
-        bool, typer.Option("--native", help="Use the built-in device flow, not `aws sso login`.")
+        bool,
+        typer.Option(
+            "--native", help="Use the built-in login (PKCE, or a device code), not `aws sso login`."
+        ),
     ] = False,
     no_browser: Annotated[
-        bool, typer.Option("--no-browser", help="Print the URL and code; do not open a browser.")
+        bool, typer.Option("--no-browser", help="Open no browser: log in with a device code.")
+    ] = False,
+    use_device_code: Annotated[
+        bool,
+        typer.Option(
+            "--use-device-code",
+            help="Log in with a device code (approve from any device), not the browser on "
+            "this machine.",
+        ),
     ] = False,
 ) -> None:
-    """Make an SSO session's token fresh: keep it, refresh it, or log in."""
+    """Make an SSO session's token fresh: keep it, refresh it, or log in.
+
+    The built-in login uses the browser (authorization code with PKCE, as the AWS CLI v2
+    does) and falls back to a device code when no browser can be opened. A session's
+    `awsswitch_browser = CMD` key in ~/.aws/config picks the browser for that session.
+    """
     from awsswitch.commands import login as login_cmd
 
     login_cmd.run(
-        profile, sso_session=sso_session, force=force, native=native, no_browser=no_browser
+        profile,
+        sso_session=sso_session,
+        force=force,
+        native=native,
+        no_browser=no_browser,
+        use_device_code=use_device_code,
     )
 
 

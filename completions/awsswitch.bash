@@ -22,7 +22,7 @@ __awsswitch_cli_spec() {
     exec) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--help -h) ;;
     serve) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--port= --help -h) ;;
     console) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--service= --destination= --region= --url --browser= --duration= --help -h) ;;
-    login) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --force --native --no-browser --help -h) ;;
+    login) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --force --native --no-browser --use-device-code --help -h) ;;
     logout) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --help -h) ;;
     sync) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--template= --dry-run --prune --rename --region= --yes -y --concurrency= --max-rate= --help -h) ;;
     demo) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--help -h) ;;

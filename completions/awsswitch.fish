@@ -79,8 +79,9 @@ complete -c awsswitch -n '__awsswitch_cli_at "console" 1' -a '(__awsswitch_names
 # awsswitch login
 complete -c awsswitch -n '__awsswitch_cli_at "login"' -l sso-session -x -a '(__awsswitch_names sessions (commandline -ct))' -d 'Log into this sso-session'
 complete -c awsswitch -n '__awsswitch_cli_at "login"' -l force -d 'Log in even if the token is fresh'
-complete -c awsswitch -n '__awsswitch_cli_at "login"' -l native -d 'Use the built-in device flow, not `aws sso login`'
-complete -c awsswitch -n '__awsswitch_cli_at "login"' -l no-browser -d 'Print the URL and code'
+complete -c awsswitch -n '__awsswitch_cli_at "login"' -l native -d 'Use the built-in login (PKCE, or a device code), not `aws sso login`'
+complete -c awsswitch -n '__awsswitch_cli_at "login"' -l no-browser -d 'Open no browser: log in with a device code'
+complete -c awsswitch -n '__awsswitch_cli_at "login"' -l use-device-code -d 'Log in with a device code (approve from any device), not the browser on this machine'
 complete -c awsswitch -n '__awsswitch_cli_at "login"' -l help -s h -d 'Show the help and exit'
 complete -c awsswitch -n '__awsswitch_cli_at "login" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'Profile whose sso-session to log into'
 

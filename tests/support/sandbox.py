@@ -25,6 +25,10 @@ _SCRUB_NAMES = {
     "ENV",
     "ZDOTDIR",
     "PROMPT_COMMAND",
+    # An SSH session makes the login choose a device code over the browser.
+    "SSH_CONNECTION",
+    "SSH_TTY",
+    "SSH_CLIENT",
 }
 
 
