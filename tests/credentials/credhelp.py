@@ -1,27 +1,20 @@
-"""Helpers for the credentials tests: an STS stub on 127.0.0.1 (AssumeRole and
-GetCallerIdentity, query protocol, XML answers), a config with every profile kind, fake
+"""Helpers for the credentials tests: the stand-in as STS (the config's static keys known to
+it, its STS calls and the roles it assumed), a config with every profile kind, fake
 credential processes, and ways to run `export` and botocore in child processes (botocore fixes
 its cache folders from HOME at import, so it runs in children with the sandbox's HOME)."""
 
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
-import threading
-import uuid
-from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
-from support.sso import CONFIG, set_env
+from support.sso import CONFIG
 
-from awsswitch.standin.clidata import redirect_rules
+from awsswitch.standin import STS_OPERATIONS, Call, StandIn
 
 CHAINED = "chained"  # role_arn + source_profile = POWERUSER (in support.sso.CONFIG)
 DEPLOY_ARN = "arn:aws:iam::222222222222:role/Deploy"
@@ -67,158 +60,35 @@ region = us-west-2
 """
 
 
-# -- STS stub ------------------------------------------------------------------------------
+# -- STS: the stand-in's -------------------------------------------------------------------
+
+# The long-term keys of the config's `keys` and `self-keys` profiles.
+STATIC_KEYS = (("AKIAEXAMPLE", "secret"), ("AKIASELF", "self-secret"))
 
 
-class StsStub:
-    """AssumeRole, GetFederationToken and GetCallerIdentity on 127.0.0.1. `calls` records
-    (action, params, signing access key id); `ttl` is the lifetime of issued credentials;
-    `federated` maps the access key ids GetFederationToken issued to (secret, token)."""
-
-    def __init__(self, ttl: int = 3600) -> None:
-        self.ttl = ttl
-        self.calls: list[tuple[str, dict[str, str], str]] = []
-        self.issued: dict[str, str] = {}  # access key id -> role ARN
-        self.federated: dict[str, tuple[str, str]] = {}
-        self._lock = threading.Lock()
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(length).decode()
-                params = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-                match = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", ""))
-                status, xml = stub.answer(params, match.group(1) if match else "")
-                data = xml.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-    def start(self) -> StsStub:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def count(self, action: str) -> int:
-        with self._lock:
-            return sum(1 for a, _, _ in self.calls if a == action)
-
-    def answer(self, params: dict[str, str], signer: str) -> tuple[int, str]:
-        action = params.get("Action", "")
-        with self._lock:
-            self.calls.append((action, params, signer))
-        if action == "GetCallerIdentity":
-            arn = self.issued.get(signer, "arn:aws:iam::000000000000:user/unknown")
-            return 200, _IDENTITY.format(arn=arn, account=arn.split(":")[4])
-        if action == "GetFederationToken":
-            return self.federation_token(params, signer)
-        if action != "AssumeRole":
-            return 400, _ERROR.format(code="InvalidAction", message="not stubbed")
-        role_arn = params["RoleArn"]
-        account = role_arn.split(":")[4]
-        key = "ASIA" + uuid.uuid4().hex[:16].upper()
-        with self._lock:
-            self.issued[key] = role_arn
-        expires = datetime.now(timezone.utc) + timedelta(seconds=self.ttl)
-        name = params.get("RoleSessionName", "")
-        return 200, _ASSUMED.format(
-            key=key,
-            secret=uuid.uuid4().hex + uuid.uuid4().hex[:8],
-            token="sts-session-" + uuid.uuid4().hex * 3,
-            expiration=expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            arn=f"arn:aws:sts::{account}:assumed-role/{role_arn.rsplit('/', 1)[-1]}/{name}",
-            name=name,
-        )
-
-    def federation_token(self, params: dict[str, str], signer: str) -> tuple[int, str]:
-        if not signer.startswith("AKIA"):  # STS: only an IAM user's long-term keys may call it
-            return 403, _ERROR.format(code="AccessDenied", message="long-term keys required")
-        key = "ASIA" + uuid.uuid4().hex[:16].upper()
-        secret, token = uuid.uuid4().hex * 2, "fed-session-" + uuid.uuid4().hex * 3
-        with self._lock:
-            self.federated[key] = (secret, token)
-            self.issued[key] = f"arn:aws:sts::111111111111:federated-user/{params.get('Name')}"
-        expires = datetime.now(timezone.utc) + timedelta(seconds=self.ttl)
-        return 200, _FEDERATED.format(
-            key=key, secret=secret, token=token, expiration=expires.strftime("%Y-%m-%dT%H:%M:%SZ")
-        )
+@pytest.fixture(name="static_keys")
+def static_keys_fixture(standin: StandIn) -> StandIn:
+    """The stand-in (also the STS and federation endpoint: the `standin` fixture points
+    AWS_ENDPOINT_URL_STS and AWSSWITCH_FEDERATION_ENDPOINT at it) knowing the config's
+    long-term keys as an IAM user's."""
+    for key, secret in STATIC_KEYS:
+        standin.register_keys(key, secret)
+    return standin
 
 
-_FEDERATED = """<GetFederationTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetFederationTokenResult>
-    <Credentials>
-      <AccessKeyId>{key}</AccessKeyId>
-      <SecretAccessKey>{secret}</SecretAccessKey>
-      <SessionToken>{token}</SessionToken>
-      <Expiration>{expiration}</Expiration>
-    </Credentials>
-    <FederatedUser><Arn>arn:aws:sts::111111111111:federated-user/awsswitch</Arn>
-      <FederatedUserId>111111111111:awsswitch</FederatedUserId></FederatedUser>
-  </GetFederationTokenResult>
-  <ResponseMetadata><RequestId>stub-request</RequestId></ResponseMetadata>
-</GetFederationTokenResponse>"""
-
-_ASSUMED = """<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <AssumedRoleUser><AssumedRoleId>AROASTUB:{name}</AssumedRoleId><Arn>{arn}</Arn></AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>{key}</AccessKeyId>
-      <SecretAccessKey>{secret}</SecretAccessKey>
-      <SessionToken>{token}</SessionToken>
-      <Expiration>{expiration}</Expiration>
-    </Credentials>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>stub-request</RequestId></ResponseMetadata>
-</AssumeRoleResponse>"""
-
-_IDENTITY = """<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetCallerIdentityResult><Arn>{arn}</Arn><UserId>AIDASTUB</UserId><Account>{account}</Account>
-  </GetCallerIdentityResult>
-  <ResponseMetadata><RequestId>stub-request</RequestId></ResponseMetadata>
-</GetCallerIdentityResponse>"""
-
-_ERROR = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>
-  <RequestId>stub-request</RequestId>
-</ErrorResponse>"""
+def sts_calls(standin: StandIn) -> list[Call]:
+    """The STS calls the stand-in answered, oldest first; `params["AccessKeyId"]` is the key
+    each was signed with."""
+    return [c for c in standin.calls if c.operation in STS_OPERATIONS]
 
 
-@pytest.fixture(name="sts")
-def sts_fixture(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[StsStub]:
-    stub = StsStub().start()
-    set_env(sandbox, monkeypatch, AWS_ENDPOINT_URL_STS=stub.url)
-    try:
-        yield stub
-    finally:
-        stub.stop()
-
-
-def write_sts_data_path(directory: Path, url: str) -> str:
-    """An AWS_DATA_PATH folder that sends the Debian CLI 2.9.19's STS calls to `url` (it
-    ignores AWS_ENDPOINT_URL_STS): the CLI's own STS rule set with redirecting rules."""
-    original = Path("/usr/lib/python3/dist-packages/awscli/botocore/data/sts/2011-06-15")
-    ruleset = json.loads((original / "endpoint-rule-set-1.json").read_text())
-    ruleset["rules"] = redirect_rules(url)
-    target = directory / "sts" / "2011-06-15" / "endpoint-rule-set-1.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(ruleset), encoding="utf-8")
-    return str(directory)
+def assumed_roles(standin: StandIn) -> dict[str, str]:
+    """Access key id -> role ARN, for each set of credentials AssumeRole issued."""
+    return {
+        c.result["Credentials"]["AccessKeyId"]: c.params["RoleArn"]
+        for c in standin.calls
+        if c.operation == "AssumeRole" and c.result
+    }
 
 
 # -- config and processes -----------------------------------------------------------------

@@ -1,93 +1,82 @@
 """`awsswitch console` over real HTTP: the profile's role credentials (from the stand-in)
-exchanged at a federation endpoint stub for a sign-in token, the login URL with the console
-destination for the region and partition, printed (`--url`) or given to a browser command
-(`--browser`, `awsswitch_browser` in the config, `$BROWSER`, the system opener), long-term
-keys through STS GetFederationToken, and the URL and token never on stderr."""
+exchanged at the stand-in's federation endpoint for a sign-in token, the login URL (which
+redirects to the console destination for the region and partition) printed (`--url`) or
+given to a browser command (`--browser`, `awsswitch_browser` in the config, `$BROWSER`, the
+system opener), long-term keys through STS GetFederationToken, and the URL and token never
+on stderr."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from credhelp import (
-    StsStub,
     command,
     cred_config_fixture,  # noqa: F401 (fixture)
     dead_url,
     role_credentials,
+    static_keys_fixture,  # noqa: F401 (fixture)
+    sts_calls,
 )
-from fedstub import FederationStub
 from support.sso import (
     POWERUSER,
     READONLY,
     make_exe,
-    set_env,
     standin_fixture,  # noqa: F401 (fixture)
     write_grant,
 )
 
 from awsswitch.credentials import console
 from awsswitch.errors import AwsswitchError, UsageError
-from awsswitch.standin import StandIn
+from awsswitch.standin import Call, StandIn
 
 pytestmark = pytest.mark.usefixtures("cred_config")
 
 
-class World:
-    """The stand-in, an STS stub and a federation stub that accepts exactly the credentials
-    either of them issued (AssumeRole's: by access key id, the stub keeps no secret)."""
-
-    def __init__(self, standin: StandIn, sts: StsStub, fed: FederationStub) -> None:
-        self.standin, self.sts, self.fed = standin, sts, fed
-
-    def valid(self, session: dict[str, Any]) -> bool:
-        sets = {
-            (c["accessKeyId"], c["secretAccessKey"], c["sessionToken"])
-            for c in role_credentials(self.standin)
-        }
-        sets |= {(key, *pair) for key, pair in self.sts.federated.items()}
-        key = session.get("sessionId")
-        if key in self.sts.issued and key not in self.sts.federated:
-            return True
-        return (key, session.get("sessionKey"), session.get("sessionToken")) in sets
-
-
 @pytest.fixture(name="world")
-def world_fixture(
-    standin: StandIn, sandbox: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[World]:
-    sts = StsStub().start()
-    holder: list[World] = []
-    fed = FederationStub(lambda session: holder[0].valid(session)).start()
-    holder.append(World(standin, sts, fed))
-    set_env(
-        sandbox, monkeypatch, AWS_ENDPOINT_URL_STS=sts.url, AWSSWITCH_FEDERATION_ENDPOINT=fed.url
-    )
-    write_grant(sandbox, standin)
-    try:
-        yield holder[0]
-    finally:
-        fed.stop()
-        sts.stop()
+def world_fixture(static_keys: StandIn, sandbox: Any) -> StandIn:
+    """The stand-in (portal, STS and federation endpoint) with a signed-in SSO session."""
+    write_grant(sandbox, static_keys)
+    return static_keys
 
 
 def _console(sandbox: Any, *args: str, env: dict[str, str] | None = None) -> Any:
     return command(sandbox, "console", *args, env=env)
 
 
-def _login(url: str, world: World) -> dict[str, str]:
-    """The login URL's parameters, after checking it is the stub's and its token valid."""
+def _signin_calls(world: StandIn) -> list[Call]:
+    return [c for c in world.calls if c.operation == "GetSigninToken"]
+
+
+def _login(url: str, world: StandIn) -> dict[str, str]:
+    """The login URL's parameters, after checking it is the stand-in's and its token valid."""
     parts = urlsplit(url)
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == world.fed.url
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == world.federation_url
     query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     assert query["Action"] == "login" and query["Issuer"] == "awsswitch"
-    assert query["SigninToken"] in world.fed.issued
+    assert world.signin_token_valid(query["SigninToken"])
     return query
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _follow(url: str) -> tuple[int, str | None]:
+    """The login URL's answer: status and Location, without following it."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as reply:
+            return reply.status, reply.headers.get("Location")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Location")
 
 
 def _browser(tmp_path: Path, name: str = "fake-browser", code: int = 0) -> tuple[Path, Path]:
@@ -101,23 +90,24 @@ def _browser(tmp_path: Path, name: str = "fake-browser", code: int = 0) -> tuple
     return exe, log
 
 
-def test_url_signs_in_with_the_role_credentials(world: World, sandbox: Any) -> None:
+def test_url_signs_in_with_the_role_credentials(world: StandIn, sandbox: Any) -> None:
     out = _console(sandbox, POWERUSER, "--url")
     assert out.returncode == 0, out.stderr
     assert out.stderr == "" and out.stdout.count("\n") == 1
     query = _login(out.stdout.strip(), world)
-    assert query["Destination"] == "https://console.aws.amazon.com/console/home?region=eu-west-1"
-    issued = role_credentials(world.standin)
-    assert world.fed.issued[query["SigninToken"]] == {
-        "sessionId": issued[0]["accessKeyId"],
-        "sessionKey": issued[0]["secretAccessKey"],
-        "sessionToken": issued[0]["sessionToken"],
-    }
-    [request] = world.fed.token_requests()
-    assert request["SessionDuration"] == "3600"
+    destination = "https://console.aws.amazon.com/console/home?region=eu-west-1"
+    assert query["Destination"] == destination
+    assert _follow(out.stdout.strip()) == (302, destination)  # a working login
+    [issued] = role_credentials(world)
+    [request] = _signin_calls(world)  # the stand-in checks the secret and token too
+    assert request.params["sessionId"] == issued["accessKeyId"]
+    assert request.params["SessionDuration"] == "3600"
+    signin = world.federation.lookup(query["SigninToken"])
+    assert signin is not None
+    assert signin.identity == world.credentials(issued["accessKeyId"]).identity
 
 
-def test_destinations(world: World, sandbox: Any) -> None:
+def test_destinations(world: StandIn, sandbox: Any) -> None:
     cases = [
         (
             ("--service", "ec2", "--region", "us-west-2"),
@@ -142,13 +132,13 @@ def test_destinations(world: World, sandbox: Any) -> None:
         assert _login(out.stdout.strip(), world)["Destination"] == destination
 
 
-def test_duration(world: World, sandbox: Any) -> None:
+def test_duration(world: StandIn, sandbox: Any) -> None:
     out = _console(sandbox, POWERUSER, "--url", "--duration", "43200")
     assert out.returncode == 0, out.stderr
-    assert world.fed.token_requests()[-1]["SessionDuration"] == "43200"
+    assert _signin_calls(world)[-1].params["SessionDuration"] == "43200"
 
 
-def test_bad_arguments_fail_before_any_request(world: World, sandbox: Any) -> None:
+def test_bad_arguments_fail_before_any_request(world: StandIn, sandbox: Any) -> None:
     for args in (
         ("--destination", "http://console.aws.amazon.com/"),
         ("--destination", "javascript:alert(1)"),
@@ -166,7 +156,7 @@ def test_bad_arguments_fail_before_any_request(world: World, sandbox: Any) -> No
     assert (out.returncode, out.stdout) == (2, "")
     out = _console(sandbox, POWERUSER, "--url", env={"AWSSWITCH_FEDERATION_ENDPOINT": "ftp://x"})
     assert out.returncode == 2
-    assert world.fed.requests == [] and role_credentials(world.standin) == []
+    assert world.calls == []
 
 
 def test_partitions_without_an_override() -> None:
@@ -185,7 +175,7 @@ def test_partitions_without_an_override() -> None:
         console.destination("aws", None, url="https://")
 
 
-def test_partition_from_the_sso_region_or_role_arn(world: World, sandbox: Any) -> None:
+def test_partition_from_the_sso_region_or_role_arn(world: StandIn, sandbox: Any) -> None:
     with sandbox.config.open("a") as fh:
         fh.write(
             "\n[sso-session gov]\nsso_start_url = https://start.us-gov-home.awsapps.com/directory/x\n"
@@ -209,33 +199,32 @@ def test_partition_from_the_sso_region_or_role_arn(world: World, sandbox: Any) -
     assert partition_for(index.by_name["gov-sso"], index, "eu-west-1", ctx) == "aws"
 
 
-def test_long_term_keys_go_through_get_federation_token(world: World, sandbox: Any) -> None:
+def test_long_term_keys_go_through_get_federation_token(world: StandIn, sandbox: Any) -> None:
     out = _console(sandbox, "keys", "--url", "--service", "iam")
     assert out.returncode == 0, out.stderr
-    query = _login(out.stdout.strip(), world)
-    [(action, params, signer)] = world.sts.calls
-    assert (action, signer) == ("GetFederationToken", "AKIAEXAMPLE")
-    assert params["Name"] == "awsswitch" and params["DurationSeconds"] == "3600"
-    assert json.loads(params["Policy"])["Statement"][0]["Effect"] == "Allow"
-    session = world.fed.issued[query["SigninToken"]]
-    assert session["sessionId"] in world.sts.federated
-    [request] = world.fed.token_requests()
-    assert "SessionDuration" not in request  # it would fail with federation-token credentials
+    _login(out.stdout.strip(), world)
+    [call] = sts_calls(world)
+    assert (call.operation, call.params["AccessKeyId"]) == ("GetFederationToken", "AKIAEXAMPLE")
+    assert call.params["Name"] == "awsswitch" and call.params["DurationSeconds"] == "3600"
+    assert json.loads(call.params["Policy"])["Statement"][0]["Effect"] == "Allow"
+    [request] = _signin_calls(world)
+    assert request.params["sessionId"] == call.result["Credentials"]["AccessKeyId"]
+    assert "SessionDuration" not in request.params  # it fails with federation-token credentials
     assert "secret" not in out.stderr
 
 
-def test_federation_endpoint_refusals(world: World, sandbox: Any) -> None:
-    world.fed.accept = lambda session: False
+def test_federation_endpoint_refusals(world: StandIn, sandbox: Any) -> None:
+    world.fail("GetSigninToken", "InvalidSession", status=403)
     out = _console(sandbox, POWERUSER, "--url")
     assert (out.returncode, out.stdout) == (1, "")
     assert "refused the credentials (HTTP 403)" in out.stderr
-    secret = role_credentials(world.standin)[0]["secretAccessKey"]
+    secret = role_credentials(world)[0]["secretAccessKey"]
     assert secret not in out.stderr and "sessionKey" not in out.stderr
     out = _console(sandbox, POWERUSER, "--url", env={"AWSSWITCH_FEDERATION_ENDPOINT": dead_url()})
     assert out.returncode == 1 and "cannot reach the federation endpoint" in out.stderr
 
 
-def test_browser_option_gets_the_url_last(world: World, sandbox: Any, tmp_path: Path) -> None:
+def test_browser_option_gets_the_url_last(world: StandIn, sandbox: Any, tmp_path: Path) -> None:
     exe, log = _browser(tmp_path)
     out = _console(sandbox, POWERUSER, "--browser", f"{exe} --flag 'two words'")
     assert out.returncode == 0, out.stderr
@@ -243,12 +232,13 @@ def test_browser_option_gets_the_url_last(world: World, sandbox: Any, tmp_path: 
     argv = json.loads(log.read_text())
     assert argv[:2] == ["--flag", "two words"]
     _login(argv[2], world)
+    assert _follow(argv[2])[0] == 302
     assert argv[2] not in out.stderr and "SigninToken" not in out.stderr
     assert "opened the console for awsprofile.home.poweruser" in out.stderr
 
 
 def test_browser_from_config_then_browser_variable(
-    world: World, sandbox: Any, tmp_path: Path
+    world: StandIn, sandbox: Any, tmp_path: Path
 ) -> None:
     profile_exe, profile_log = _browser(tmp_path, "profile-browser")
     session_exe, session_log = _browser(tmp_path, "session-browser")
@@ -279,7 +269,7 @@ def test_browser_from_config_then_browser_variable(
         _login(argv[-1], world)
 
 
-def test_system_opener_and_none(world: World, sandbox: Any, tmp_path: Path) -> None:
+def test_system_opener_and_none(world: StandIn, sandbox: Any, tmp_path: Path) -> None:
     bindir = tmp_path / "bin"
     bindir.mkdir()
     _, log = _browser(bindir, "xdg-open")
@@ -294,7 +284,7 @@ def test_system_opener_and_none(world: World, sandbox: Any, tmp_path: Path) -> N
     assert "SigninToken" not in out.stderr
 
 
-def test_failing_or_hostile_browser(world: World, sandbox: Any, tmp_path: Path) -> None:
+def test_failing_or_hostile_browser(world: StandIn, sandbox: Any, tmp_path: Path) -> None:
     exe, _ = _browser(tmp_path, code=3)
     out = _console(sandbox, POWERUSER, "--browser", str(exe))
     assert out.returncode == 1 and "failed (exit 3)" in out.stderr

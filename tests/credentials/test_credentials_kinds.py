@@ -1,4 +1,4 @@
-"""Every profile kind: role chains (STS AssumeRole on a local stub, signed with the source's
+"""Every profile kind: role chains (STS AssumeRole at the stand-in, signed with the source's
 keys), keys from the credentials and config files, credential_process (bounded, checked, loop
 guarded), and the kinds awsswitch leaves to the AWS CLI."""
 
@@ -13,7 +13,7 @@ import pytest
 from credhelp import (
     CHAINED,
     DEPLOY_ARN,
-    StsStub,
+    assumed_roles,
     botocore_like_cli,
     cli_cache,
     cred_config_fixture,  # noqa: F401 (fixture)
@@ -21,7 +21,8 @@ from credhelp import (
     export,
     fake_process,
     parse_env_lines,
-    sts_fixture,  # noqa: F401 (fixture)
+    static_keys_fixture,  # noqa: F401 (fixture)
+    sts_calls,
 )
 from support.sso import POWERUSER, iso, standin_fixture, write_grant  # noqa: F401
 
@@ -59,16 +60,16 @@ def test_assume_role_key_is_botocores() -> None:
         assert cache.assume_role_key({"RoleArn": DEPLOY_ARN, **extra}) == fetcher._cache_key
 
 
-def test_chain_from_sso(standin: StandIn, sts: StsStub, sandbox: Any) -> None:
+def test_chain_from_sso(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
     out = export(sandbox, CHAINED, "--format", "process")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    ((action, params, signer),) = sts.calls
-    assert action == "AssumeRole" and params["RoleArn"] == DEPLOY_ARN
-    assert params["RoleSessionName"].startswith("botocore-session-")
-    assert signer == _sso_keys(standin)[0]  # signed with the SSO role's keys
-    assert sts.issued[doc["AccessKeyId"]] == DEPLOY_ARN
+    [call] = sts_calls(standin)
+    assert call.operation == "AssumeRole" and call.params["RoleArn"] == DEPLOY_ARN
+    assert call.params["RoleSessionName"].startswith("botocore-session-")
+    assert call.params["AccessKeyId"] == _sso_keys(standin)[0]  # signed with the SSO role's keys
+    assert assumed_roles(standin)[doc["AccessKeyId"]] == DEPLOY_ARN
     path = cli_cache(sandbox) / (cache.assume_role_key({"RoleArn": DEPLOY_ARN}) + ".json")
     entry = json.loads(path.read_text())
     assert entry["Credentials"]["AccessKeyId"] == doc["AccessKeyId"]
@@ -81,26 +82,24 @@ def test_chain_from_sso(standin: StandIn, sts: StsStub, sandbox: Any) -> None:
     again = export(sandbox, CHAINED, "--format", "process", env=dead)
     assert again.returncode == 0, again.stderr
     assert again.stdout == out.stdout
-    assert standin.calls == [] and sts.count("AssumeRole") == 1
+    assert standin.calls == []
 
 
-def test_chain_parameters_and_region(standin: StandIn, sts: StsStub, sandbox: Any) -> None:
+def test_chain_parameters_and_region(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
     out = export(sandbox, "chained-named")
     assert out.returncode == 0, out.stderr
-    ((_, params, _),) = sts.calls
-    assert params["RoleSessionName"] == "jane"
-    assert params["ExternalId"] == "ext-1"
-    assert params["DurationSeconds"] == "1800"
+    [call] = sts_calls(standin)
+    assert call.params["RoleSessionName"] == "jane"
+    assert call.params["ExternalId"] == "ext-1"
+    assert call.params["DurationSeconds"] == "1800"
     assert parse_env_lines(out.stdout)["AWS_REGION"] == "ap-south-1"
     args = {"RoleArn": "arn:aws:iam::333333333333:role/Named", "RoleSessionName": "jane",
             "ExternalId": "ext-1", "DurationSeconds": 1800}  # fmt: skip
     assert (cli_cache(sandbox) / (cache.assume_role_key(args) + ".json")).exists()
 
 
-def test_botocore_and_awsswitch_share_assume_role_results(
-    standin: StandIn, sts: StsStub, sandbox: Any
-) -> None:
+def test_botocore_and_awsswitch_share_assume_role_results(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
     # awsswitch first; botocore (set up as the CLI) reads it with STS and the portal dead.
     mine = parse_env_lines(export(sandbox, CHAINED).stdout)
@@ -111,48 +110,41 @@ def test_botocore_and_awsswitch_share_assume_role_results(
     assert theirs["token"] == mine["AWS_SESSION_TOKEN"]
     # botocore first (two hops: it writes both AssumeRole results); awsswitch reads warm.
     theirs = botocore_like_cli(sandbox, "two-hops")
-    assert sts.count("AssumeRole") == 2  # only the second hop: the first one was cached
+    assert standin.count("AssumeRole") == 2  # only the second hop: the first one was cached
     out = export(sandbox, "two-hops", env={"AWS_ENDPOINT_URL_STS": dead_url()})
     assert out.returncode == 0, out.stderr
     assert parse_env_lines(out.stdout)["AWS_ACCESS_KEY_ID"] == theirs["key"]
-    assert sts.count("AssumeRole") == 2
+    assert standin.count("AssumeRole") == 2
 
 
-def test_two_hops_sign_each_call_with_the_previous_role(
-    standin: StandIn, sts: StsStub, sandbox: Any
-) -> None:
+def test_two_hops_sign_each_call_with_the_previous_role(standin: StandIn, sandbox: Any) -> None:
     write_grant(sandbox, standin)
     out = export(sandbox, "two-hops", "--format", "process")
     assert out.returncode == 0, out.stderr
-    first, second = sts.calls
-    assert first[1]["RoleArn"] == DEPLOY_ARN and first[2] == _sso_keys(standin)[0]
-    assert sts.issued[second[2]] == DEPLOY_ARN
-    assert sts.issued[json.loads(out.stdout)["AccessKeyId"]].endswith("role/Second")
+    first, second = sts_calls(standin)
+    assert first.params["RoleArn"] == DEPLOY_ARN
+    assert first.params["AccessKeyId"] == _sso_keys(standin)[0]
+    roles = assumed_roles(standin)
+    assert roles[second.params["AccessKeyId"]] == DEPLOY_ARN
+    assert roles[json.loads(out.stdout)["AccessKeyId"]].endswith("role/Second")
 
 
-def test_chain_from_static_keys(sts: StsStub, sandbox: Any) -> None:
+def test_chain_from_static_keys(static_keys: StandIn, sandbox: Any) -> None:
     out = export(sandbox, "from-keys")
     assert out.returncode == 0, out.stderr
-    assert sts.calls[0][2] == "AKIAEXAMPLE"
+    assert sts_calls(static_keys)[0].params["AccessKeyId"] == "AKIAEXAMPLE"
 
 
-def test_role_with_its_own_keys(sts: StsStub, sandbox: Any) -> None:
+def test_role_with_its_own_keys(static_keys: StandIn, sandbox: Any) -> None:
     out = export(sandbox, "self-keys")
     assert out.returncode == 0, out.stderr
-    assert sts.calls[0][2] == "AKIASELF"
+    assert sts_calls(static_keys)[0].params["AccessKeyId"] == "AKIASELF"
 
 
-def test_sts_error_is_one_line_without_secrets(sandbox: Any, monkeypatch: Any) -> None:
-    stub = StsStub().start()
-    try:
-        stub.answer = lambda params, signer: (  # type: ignore[method-assign]
-            403,
-            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
-            "<Message>not allowed with secret</Message></Error></ErrorResponse>",
-        )
-        out = export(sandbox, "from-keys", env={"AWS_ENDPOINT_URL_STS": stub.url})
-    finally:
-        stub.stop()
+def test_sts_error_is_one_line_without_secrets(standin: StandIn, sandbox: Any) -> None:
+    standin.fail("AssumeRole", "AccessDenied", message="not allowed with secret")
+    out = export(sandbox, "from-keys")
+    assert standin.count("AssumeRole", error="AccessDenied") == 1
     assert out.returncode == 1
     assert out.stdout == ""
     assert "AccessDenied" in out.stderr
@@ -161,14 +153,14 @@ def test_sts_error_is_one_line_without_secrets(sandbox: Any, monkeypatch: Any) -
     assert len(out.stderr.strip().splitlines()) == 1
 
 
-def test_mfa_off_a_terminal(sts: StsStub, sandbox: Any) -> None:
+def test_mfa_off_a_terminal(static_keys: StandIn, sandbox: Any) -> None:
     out = export(sandbox, "mfa")
     assert out.returncode == 1
     assert "MFA code" in out.stderr
-    assert sts.calls == []
+    assert static_keys.calls == []
 
 
-def test_mfa_code_is_asked_on_a_terminal(sts: StsStub, sandbox: Any) -> None:
+def test_mfa_code_is_asked_on_a_terminal(static_keys: StandIn, sandbox: Any) -> None:
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
         sys.executable,
@@ -183,9 +175,9 @@ def test_mfa_code_is_asked_on_a_terminal(sts: StsStub, sandbox: Any) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    ((_, params, _),) = sts.calls
-    assert params["SerialNumber"] == "arn:aws:iam::111111111111:mfa/jane"
-    assert params["TokenCode"] == "123456"
+    [call] = sts_calls(static_keys)
+    assert call.params["SerialNumber"] == "arn:aws:iam::111111111111:mfa/jane"
+    assert call.params["TokenCode"] == "123456"
 
 
 @pytest.mark.parametrize(

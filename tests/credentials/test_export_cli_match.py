@@ -1,23 +1,21 @@
 """`export` against the real AWS CLI v2 (Debian's 2.9.19): byte-for-byte the same output as
 `aws configure export-credentials` in the formats both have, and each one reads the role
-credentials the other cached in ~/.aws/cli/cache (SSO over the stand-in, AssumeRole over the
-STS stub), without a new request."""
+credentials the other cached in ~/.aws/cli/cache (SSO and AssumeRole over the stand-in),
+without a new request."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from credhelp import (
-    StsStub,
     cred_config_fixture,  # noqa: F401 (fixture)
     dead_url,
     export,
     fake_process,
-    write_sts_data_path,
+    static_keys_fixture,  # noqa: F401 (fixture)
 )
 from support.sso import (  # noqa: F401
     LEGACY_URL,
@@ -105,26 +103,20 @@ def test_awsswitch_reads_the_sso_cache_the_cli_wrote(
 
 
 def test_role_chain_cache_is_shared_with_the_cli(
-    aws_v2: str, standin: StandIn, sandbox: Any, tmp_path: Path
+    aws_v2: str, static_keys: StandIn, sandbox: Any
 ) -> None:
     """CLI 2.9.19 cannot take a role's source from an sso-session profile (it fails inside
     botocore), so its chain starts at the legacy SSO profile; awsswitch's at static keys."""
+    standin = static_keys
     write_grant(sandbox, standin, key=cache_key(None, LEGACY_URL))
-    sts = StsStub().start()
-    try:
-        data_path = os.pathsep.join(
-            [standin.cli_data_path(sts=False), write_sts_data_path(tmp_path / "sts-data", sts.url)]
-        )
-        cli_env = {"AWS_DATA_PATH": data_path}
-        # The CLI assumes the role first; awsswitch reads its result with STS unreachable.
-        theirs = _cli(aws_v2, sandbox, "chained-legacy", "process", cli_env)
-        assert sts.count("AssumeRole") == 1 and standin.count("GetRoleCredentials") == 1
-        dead = {"AWS_ENDPOINT_URL_STS": dead_url(), "AWS_ENDPOINT_URL_SSO": dead_url()}
-        assert _ours(sandbox, "chained-legacy", "process", dead) == theirs
-        # awsswitch assumes a role first; the CLI reads its cached result.
-        ours = _ours(sandbox, "from-keys", "env", {"AWS_ENDPOINT_URL_STS": sts.url})
-        assert sts.count("AssumeRole") == 2
-        assert _cli(aws_v2, sandbox, "from-keys", "env", cli_env) == ours
-        assert sts.count("AssumeRole") == 2
-    finally:
-        sts.stop()
+    cli_env = {"AWS_DATA_PATH": standin.cli_data_path()}  # its SSO and STS calls: the stand-in
+    # The CLI assumes the role first; awsswitch reads its result with STS unreachable.
+    theirs = _cli(aws_v2, sandbox, "chained-legacy", "process", cli_env)
+    assert standin.count("AssumeRole") == 1 and standin.count("GetRoleCredentials") == 1
+    dead = {"AWS_ENDPOINT_URL_STS": dead_url(), "AWS_ENDPOINT_URL_SSO": dead_url()}
+    assert _ours(sandbox, "chained-legacy", "process", dead) == theirs
+    # awsswitch assumes a role first; the CLI reads its cached result.
+    ours = _ours(sandbox, "from-keys", "env")
+    assert standin.count("AssumeRole") == 2
+    assert _cli(aws_v2, sandbox, "from-keys", "env", cli_env) == ours
+    assert standin.count("AssumeRole") == 2
