@@ -16,14 +16,13 @@ POST with a form body works too (AWS accepts it for long session tokens). Calls 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
+from threading import RLock
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from awsswitch.standin.keys import Identity, KeyStore
-from awsswitch.standin.model import ApiError, new_token
+from awsswitch.standin.model import Api, ApiError, Clock, new_token
 from awsswitch.standin.settings import Settings
 
 PATH = "/federation"
@@ -39,22 +38,14 @@ class SigninToken:
     session_duration: int | None  # the console session asked for (SessionDuration)
 
 
-class Federation:
+class Federation(Api):
     operations: ClassVar[dict[str, str]] = {
         "GetSigninToken": "get_signin_token",
         "Login": "login",
     }
 
-    def __init__(
-        self,
-        settings: Settings,
-        lock: threading.RLock,
-        clock: Callable[[], float],
-        keys: KeyStore,
-    ) -> None:
-        self.settings = settings
-        self._lock = lock
-        self._clock = clock
+    def __init__(self, settings: Settings, lock: RLock, clock: Clock, keys: KeyStore) -> None:
+        super().__init__(settings, lock, clock)
         self.keys = keys
         self.tokens: dict[str, SigninToken] = {}
 

@@ -1,14 +1,21 @@
 """The stand-in's vocabulary: wire constants, the public value types (accounts, recorded calls,
-device authorizations, minted grants), the error every operation raises, and token makers."""
+device authorizations, minted grants), the error every operation raises, the base of every
+API, and token makers."""
 
 from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from awsswitch.standin.settings import Settings
+
+Clock = Callable[[], float]
 
 EXAMPLE_START_URL = "https://d-1234567890.awsapps.com/start"
 
@@ -41,6 +48,19 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.status = status
+
+
+class Api:
+    """One of the stand-in's APIs (sso-oidc, portal, STS, federation): `operations` maps each
+    of its operations to the method answering it; all share the stand-in's knobs, its lock and
+    its clock (real time plus `advance()`)."""
+
+    operations: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, settings: Settings, lock: threading.RLock, clock: Clock) -> None:
+        self.settings = settings
+        self._lock = lock
+        self._clock = clock
 
 
 @dataclass(frozen=True)

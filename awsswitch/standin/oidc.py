@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from threading import RLock
 from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
@@ -18,7 +18,9 @@ from awsswitch.standin.model import (
     AUTHORIZATION_CODE_GRANT,
     DEVICE_CODE_GRANT,
     REFRESH_TOKEN_GRANT,
+    Api,
     ApiError,
+    Clock,
     new_token,
 )
 from awsswitch.standin.settings import Settings
@@ -54,7 +56,7 @@ def _pkce_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-class Oidc:
+class Oidc(Api):
     """Client registrations and authorization codes; tokens live in `Tokens`, device codes in
     `DeviceFlow`. `operations` maps each API operation to the method answering it."""
 
@@ -65,16 +67,9 @@ class Oidc:
     }
 
     def __init__(
-        self,
-        settings: Settings,
-        lock: threading.RLock,
-        clock: Callable[[], float],
-        tokens: Tokens,
-        devices: DeviceFlow,
+        self, settings: Settings, lock: RLock, clock: Clock, tokens: Tokens, devices: DeviceFlow
     ) -> None:
-        self.settings = settings
-        self._lock = lock
-        self._clock = clock
+        super().__init__(settings, lock, clock)
         self.tokens = tokens
         self.devices = devices
         self.clients: dict[str, Client] = {}

@@ -3,17 +3,16 @@ paginated and authorised by the access tokens sso-oidc issued."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from threading import RLock
 from typing import Any, ClassVar
 
 from awsswitch.standin.keys import KeyStore, sso_identity
-from awsswitch.standin.model import Account, ApiError
+from awsswitch.standin.model import Account, Api, ApiError, Clock
 from awsswitch.standin.settings import Settings
 from awsswitch.standin.tokens import Tokens
 
 
-class Portal:
+class Portal(Api):
     """Answers the portal's operations from `settings.accounts`. `operations` maps each API
     operation to the method answering it."""
 
@@ -25,16 +24,9 @@ class Portal:
     }
 
     def __init__(
-        self,
-        settings: Settings,
-        lock: threading.RLock,
-        clock: Callable[[], float],
-        tokens: Tokens,
-        keys: KeyStore,
+        self, settings: Settings, lock: RLock, clock: Clock, tokens: Tokens, keys: KeyStore
     ) -> None:
-        self.settings = settings
-        self._lock = lock
-        self._clock = clock
+        super().__init__(settings, lock, clock)
         self.tokens = tokens
         self.keys = keys
 

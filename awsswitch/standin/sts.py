@@ -13,9 +13,9 @@ keys as an IAM user of the first account.
 from __future__ import annotations
 
 import re
-import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from threading import RLock
 from typing import Any, ClassVar
 from xml.sax.saxutils import escape
 
@@ -27,7 +27,7 @@ from awsswitch.standin.keys import (
     partition_of,
     user_identity,
 )
-from awsswitch.standin.model import ApiError, Request, iso
+from awsswitch.standin.model import Api, ApiError, Clock, Request, iso
 from awsswitch.standin.settings import Settings
 
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -61,7 +61,7 @@ def invalid_token() -> ApiError:
     )
 
 
-class Sts:
+class Sts(Api):
     """`operations` maps each API operation to the method answering it; each method takes the
     call's parameters and its wire request (for the signature)."""
 
@@ -71,16 +71,8 @@ class Sts:
         "GetFederationToken": "get_federation_token",
     }
 
-    def __init__(
-        self,
-        settings: Settings,
-        lock: threading.RLock,
-        clock: Callable[[], float],
-        keys: KeyStore,
-    ) -> None:
-        self.settings = settings
-        self._lock = lock
-        self._clock = clock
+    def __init__(self, settings: Settings, lock: RLock, clock: Clock, keys: KeyStore) -> None:
+        super().__init__(settings, lock, clock)
         self.keys = keys
 
     def caller(self, request: Request) -> Identity:
