@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from standin_helpers import REGION, client, http
+from support.sso import TOKEN_FIELDS
 
 from awsswitch.standin import EXAMPLE_START_URL, StandIn, generate_accounts, write_cli_data_path
 
@@ -68,16 +69,7 @@ def test_generate_accounts_shapes() -> None:
 def test_grant_cache_entry_matches_cli_format(standin: StandIn) -> None:
     grant = standin.mint_token(expires_in=300)
     entry = grant.cache_entry(EXAMPLE_START_URL, REGION)
-    assert list(entry) == [
-        "startUrl",
-        "region",
-        "accessToken",
-        "expiresAt",
-        "clientId",
-        "clientSecret",
-        "registrationExpiresAt",
-        "refreshToken",
-    ]
+    assert list(entry) == TOKEN_FIELDS
     assert entry["expiresAt"].endswith("Z") and len(entry["expiresAt"]) == 20
     assert "refreshToken" not in standin.mint_token(refresh_token=False).cache_entry("u", "r")
     assert standin.calls == []  # minting is not an API call

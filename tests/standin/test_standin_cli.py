@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ import boto3
 import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
+from support.sso import TOKEN_FIELDS
 
 from awsswitch.standin import EXAMPLE_START_URL, StandIn
 
@@ -31,39 +33,16 @@ sso_account_id = 111111111111
 sso_role_name = PowerUser
 region = eu-west-1
 """
-TOKEN_KEYS = [
-    "startUrl",
-    "region",
-    "accessToken",
-    "expiresAt",
-    "clientId",
-    "clientSecret",
-    "registrationExpiresAt",
-    "refreshToken",
-]
 
 
 # --------------------------------------------------------------------------- python -m
 
 
-@pytest.fixture
-def standin_process(sandbox: Any) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+@contextlib.contextmanager
+def _standin_module(sandbox: Any, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """`python -m awsswitch.standin ARGS`, its output piped; killed if it outlives the test."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "awsswitch.standin",
-            "--accounts",
-            "25",
-            "--roles",
-            "2",
-            "--auto-approve",
-            "--latency-ms",
-            "1",
-            "--print-env",
-            "--cli-data-path",
-            str(sandbox.home / "standin-data"),
-        ],
+        [sys.executable, "-m", "awsswitch.standin", *args],
         env=sandbox.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -71,12 +50,21 @@ def standin_process(sandbox: Any) -> Iterator[tuple[subprocess.Popen[str], dict[
     )
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline().strip() for _ in range(5)]
-        yield proc, dict(line.split("=", 1) for line in lines)
+        yield proc
     finally:
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def standin_process(sandbox: Any) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    args = ["--accounts", "25", "--roles", "2", "--auto-approve", "--latency-ms", "1"]
+    data = str(sandbox.home / "standin-data")
+    with _standin_module(sandbox, *args, "--print-env", "--cli-data-path", data) as proc:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(5)]
+        yield proc, dict(line.split("=", 1) for line in lines)
 
 
 def test_module_runs_until_sigterm(
@@ -123,14 +111,7 @@ def test_module_runs_until_sigterm(
 
 
 def test_module_sigint_plain_url_and_refresh_fault(sandbox: Any) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "awsswitch.standin", "--refresh-fault", "garbage"],
-        env=sandbox.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with _standin_module(sandbox, "--refresh-fault", "garbage") as proc:
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
         assert line.startswith("URL=http://127.0.0.1:")
@@ -142,10 +123,6 @@ def test_module_sigint_plain_url_and_refresh_fault(sandbox: Any) -> None:
             assert resp.status == 200 and resp.read().startswith(b"<html>")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def test_module_rejects_bad_usage(sandbox: Any) -> None:
@@ -189,7 +166,7 @@ def test_aws_cli_v2_login_export_logout(aws_v2: str, sandbox: Any) -> None:
         token_file = sandbox.sso_cache / f"{hashlib.sha1(SESSION.encode()).hexdigest()}.json"
         raw = token_file.read_text()
         token = json.loads(raw)
-        assert list(token) == TOKEN_KEYS and not raw.endswith("\n")
+        assert list(token) == TOKEN_FIELDS and not raw.endswith("\n")
         issued = s.calls[2].result
         assert issued is not None
         assert token["accessToken"] == issued["accessToken"]

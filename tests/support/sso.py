@@ -79,6 +79,17 @@ sso_role_name = PowerUser
 
 POWERUSER = "awsprofile.home.poweruser"
 READONLY = "awsprofile.home.readonly"
+# The fields of a token file in ~/.aws/sso/cache, in the order the AWS CLI v2 writes them.
+TOKEN_FIELDS = [
+    "startUrl",
+    "region",
+    "accessToken",
+    "expiresAt",
+    "clientId",
+    "clientSecret",
+    "registrationExpiresAt",
+    "refreshToken",
+]
 
 
 def iso(dt: datetime) -> str:
