@@ -105,16 +105,37 @@ __awsswitch_prompt_update() {
         login-needed) segment+="!" ;;
         esac
     fi
+# @if auto
+    # --auto: "@dir" when a directory's .awsprofile chose the profile.
+    [[ ${AWSSWITCH_PROFILE_SOURCE-} != dir:* ]] || segment+="@dir"
+# @endif
     AWSSWITCH_PROMPT=${segment}
 }
 
 # Runs first in PROMPT_COMMAND and hands the last command's status on unchanged.
 __awsswitch_prompt_hook() {
     \builtin local __awsswitch_s="$?"
+# @if auto
+    __awsswitch_auto_hook || \builtin true
+# @endif
     __awsswitch_prompt_update || \builtin true
     \builtin return "${__awsswitch_s}"
 }
 
+# @if auto
+# ---------------------------------------------------------------------------------------
+# Per-directory profiles (--auto): the nearest .awsprofile that `awsswitch allow` trusted
+# picks the profile; leaving its tree brings back the one from before. Looked for before
+# each prompt, with no process (shell/fragments/auto.sh, shared with zsh).
+
+# @include fragments/auto.sh
+
+# The hook's switches go through the switch function: one way to run the core and eval.
+__awsswitch_auto_call() {
+    __AWSSWITCH_CMD__ --auto "$@" || \builtin true
+}
+
+# @endif
 if [[ ";${PROMPT_COMMAND[*]-};" != *__awsswitch_prompt_hook* ]]; then
     # Prepend to the first element (string or 5.1+ array form): the user's own commands
     # still see the status of the last command, because the hook returns it.

@@ -214,9 +214,29 @@ function awsswitch_prompt --description 'awsswitch prompt segment: aws:NAME (~ r
                 set mark '!'
         end
     end
+# @if auto
+    # --auto: "@dir" when a directory's .awsprofile chose the profile.
+    string match -q -- 'dir:*' "$AWSSWITCH_PROFILE_SOURCE"; and set mark "$mark@dir"
+# @endif
     builtin printf 'aws:%s%s' "$name" "$mark"
 end
 
+# @if auto
+# ---------------------------------------------------------------------------------------
+# Per-directory profiles (--auto): the nearest .awsprofile that `awsswitch allow` trusted
+# picks the profile; leaving its tree brings back the one from before. Looked for when $PWD
+# changes (so `cd dir; and aws ...` already runs with it) and before each prompt, with no
+# process (shell/fragments/auto.fish).
+
+# @include fragments/auto.fish
+
+# The hook's switches go through the switch function: one way to run the core and eval.
+function __awsswitch_auto_call
+    __AWSSWITCH_CMD__ --auto $argv
+    return 0
+end
+
+# @endif
 # Hands a status back to the next command (fish has no other way to set $status).
 function __awsswitch_return
     return $argv[1]

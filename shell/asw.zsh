@@ -86,12 +86,19 @@ __awsswitch_prompt_update() {
             (login-needed) segment+="!" ;;
         esac
     fi
+# @if auto
+    # --auto: "@dir" when a directory's .awsprofile chose the profile.
+    [[ ${AWSSWITCH_PROFILE_SOURCE-} != dir:* ]] || segment+="@dir"
+# @endif
     AWSSWITCH_PROMPT=$segment
 }
 
 # precmd hook: the segment into psvar[9]; zsh keeps $? for the prompt across hooks.
 __awsswitch_precmd() {
     \builtin emulate -L zsh
+# @if auto
+    __awsswitch_auto_hook
+# @endif
     __awsswitch_prompt_update
     psvar[9]=$AWSSWITCH_PROMPT
     # Register the completions as soon as compinit has run (it may come after init).
@@ -104,6 +111,25 @@ __awsswitch_precmd() {
 \builtin autoload -Uz add-zsh-hook
 add-zsh-hook -d precmd __awsswitch_precmd
 add-zsh-hook precmd __awsswitch_precmd
+# @if auto
+
+# ---------------------------------------------------------------------------------------
+# Per-directory profiles (--auto): the nearest .awsprofile that `awsswitch allow` trusted
+# picks the profile; leaving its tree brings back the one from before. Looked for at each
+# directory change (chpwd, so `cd dir && aws ...` already runs with it) and before each
+# prompt, with no process (shell/fragments/auto.sh, shared with bash).
+
+# @include fragments/auto.sh
+
+# The hook's switches go through the switch function: one way to run the core and eval.
+__awsswitch_auto_call() {
+    \builtin emulate -L zsh
+    __AWSSWITCH_CMD__ --auto "$@" || \builtin true
+}
+add-zsh-hook -d chpwd __awsswitch_auto_hook
+add-zsh-hook chpwd __awsswitch_auto_hook
+
+# @endif
 \builtin typeset -g AWSSWITCH_PROMPT="" AWSSWITCH_TOKEN_STATE=""
 __awsswitch_prompt_update
 psvar[9]=$AWSSWITCH_PROMPT

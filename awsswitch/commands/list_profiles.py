@@ -1,10 +1,12 @@
 """`awsswitch list [--json]`: every profile botocore sees, one line each.
 
-Columns: the active marker (`*` = `$AWS_PROFILE`), PROFILE, SHORT (what `asw` and the prompt
-show), KIND (sso, sso-legacy, keys, role, process, other), SESSION, ACCOUNT, ROLE, REGION and
-TOKEN (the SSO token state of the profile's sso-session, `-` for profiles without one).
-Names from the file are shown with non-printable characters escaped (`\\n`, `\\x1b`), so a
-hostile name cannot break the table or the terminal. `--json` prints a list of objects.
+Columns: the active marker (`*` = `$AWS_PROFILE`, `*@` when a directory's `.awsprofile` chose
+it under `init --auto`), PROFILE, SHORT (what `asw` and the prompt show), KIND (sso,
+sso-legacy, keys, role, process, other), SESSION, ACCOUNT, ROLE, REGION and TOKEN (the SSO
+token state of the profile's sso-session, `-` for profiles without one). Names from the file
+are shown with non-printable characters escaped (`\\n`, `\\x1b`), so a hostile name cannot
+break the table or the terminal. `--json` prints a list of objects; `directory` is the folder
+whose `.awsprofile` chose the active profile, else null.
 """
 
 from __future__ import annotations
@@ -57,10 +59,20 @@ def _expires(status: Any) -> str | None:
         return str(when)
 
 
+def _directory(env: Mapping[str, str]) -> str | None:
+    """The folder whose `.awsprofile` chose $AWS_PROFILE (AWSSWITCH_PROFILE_SOURCE, set by the
+    switch), None when it was chosen otherwise or changed by hand since."""
+    source = env.get("AWSSWITCH_PROFILE_SOURCE") or ""
+    if not source.startswith("dir:") or env.get("AWS_PROFILE") != env.get("AWSSWITCH_PROFILE"):
+        return None
+    return source[len("dir:") :] or None
+
+
 def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
     """The objects `list --json` prints, in `available_profiles` order."""
     index = profiles.load_index(env)
     active = env.get("AWS_PROFILE") or None
+    chosen_by = _directory(env)
     out: list[dict[str, Any]] = []
     seen: dict[tuple, Any] = {}
     for p in index.profiles:
@@ -91,6 +103,7 @@ def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
                 "in_config": p.in_config,
                 "in_credentials": p.in_credentials,
                 "active": p.name == active,
+                "directory": chosen_by if p.name == active else None,
                 "token": token,
             }
         )
@@ -126,7 +139,8 @@ def table(items: list[dict[str, Any]]) -> str:
             r["region"],
             state,
         ]
-        lines.append(["*" if r["active"] else " ", *(display(c) if c else "-" for c in cells)])
+        mark = ("*@" if r["directory"] else "*") if r["active"] else " "
+        lines.append([mark, *(display(c) if c else "-" for c in cells)])
     widths = [max(_width(row[i]) for row in lines) for i in range(len(lines[0]))]
     out = []
     for row in lines:

@@ -56,6 +56,10 @@ def is_cmd_name(name: str) -> bool:
 _ALIAS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@+-:,%")
 
 
+# Characters no shell of ours treats specially in a bare word (Shell.word).
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=@%/:,")
+
+
 def read_template(filename: str) -> str:
     """A file of shell/ (`asw.bash`, `fragments/names.awk`, ...), from the package or the
     source tree."""
@@ -99,6 +103,18 @@ class Shell:
     def echo(self, text: str) -> str:
         """A line that prints `text` and a newline on stdout."""
         raise NotImplementedError
+
+    def set_global(self, name: str, value: str) -> str:
+        """A line that sets the shell (not exported) global variable `name`, from inside a
+        function of the integration."""
+        raise NotImplementedError
+
+    def word(self, text: str) -> str:
+        """`text` as one word of a command shown to the person: bare when no shell of ours
+        treats any of its characters specially, else quoted (pasted, it is that one word)."""
+        if text and set(text) <= _PLAIN and not text.startswith("="):
+            return text
+        return self.quote(text)
 
     def warn_universal(self, names: Sequence[str], message: str) -> str:
         """fish only: a line that warns when one of `names` also exists as a universal."""
@@ -148,13 +164,14 @@ class Shell:
         aliases: Sequence[tuple[str, Sequence[str]]] = (),
         header: str = "",
         cli: str | None = None,
+        auto: bool = False,
     ) -> str:
         """The init code: the template with the options applied and the fragments spliced.
 
         `exe` is the command that runs awsswitch (each word quoted whole); `aliases` are
         (alias name, arguments for the switch function) pairs, already validated; `cli` is
         the path of the awsswitch command's own completion (see completion_file), None to
-        leave it out.
+        leave it out; `auto` adds the per-directory profiles (`init --auto`).
         """
         if not is_cmd_name(cmd):
             raise UsageError(f"invalid --cmd {cmd!r}: use letters, digits, '_' and '-' (e.g. asw)")
@@ -164,7 +181,7 @@ class Shell:
         text = read_template(self.template)
         text = text.replace(EXE_PLACEHOLDER, exe_words).replace(CMD_PLACEHOLDER, cmd)
         text = text.replace(CLI_PLACEHOLDER, self.quote(cli or ""))
-        flags = {"prompt": prompt, "cli": cli is not None}
+        flags = {"prompt": prompt, "cli": cli is not None, "auto": auto}
         body: list[str] = []
         outer: list[str] = []
         out = body
@@ -255,6 +272,10 @@ class PosixShell(Shell):
 
     def echo(self, text: str) -> str:
         return f"\\builtin printf '%s\\n' {self.quote(text)}"
+
+    def set_global(self, name: str, value: str) -> str:
+        # bash: a plain assignment in a function sets the global (none of ours is local).
+        return f"{check_var_name(name)}={self.quote(value)}"
 
     def words_var(self, name: str, words: Sequence[str]) -> list[str]:
         check_words(words)

@@ -38,6 +38,9 @@ class Fish(Shell):
     def echo(self, text: str) -> str:
         return f"builtin printf '%s\\n' {self.quote(text)}"
 
+    def set_global(self, name: str, value: str) -> str:
+        return f"set -g {check_var_name(name)} {self.quote(value)}"
+
     def string_var(self, name: str, text: str) -> list[str]:
         # Inside fish's single quotes a backslash is an escape too.
         if "'" in text or "\\" in text:

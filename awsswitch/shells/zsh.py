@@ -38,6 +38,9 @@ class Zsh(PosixShell):
         text = code.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
         return text if text.isprintable() else code.translate(self._ANSI_C)
 
+    def set_global(self, name: str, value: str) -> str:
+        return f"\\builtin typeset -g {check_var_name(name)}={self.quote(value)}"
+
     def words_var(self, name: str, words: Sequence[str]) -> list[str]:
         check_words(words)
         name = check_var_name(name)

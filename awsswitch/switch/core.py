@@ -11,7 +11,9 @@ Variables it manages (all documented in the README):
 - AWS_REGION and AWS_DEFAULT_REGION are set when the profile or -r names a region, and
   otherwise cleared only if they still hold the value awsswitch set (AWSSWITCH_REGION);
 - AWSSWITCH_PROFILE, AWSSWITCH_SHORT, AWSSWITCH_TOKEN_FILE describe the active profile for
-  the prompt; AWSSWITCH_PREVIOUS is what `asw -` goes back to.
+  the prompt; AWSSWITCH_PREVIOUS is what `asw -` goes back to; AWSSWITCH_PROFILE_SOURCE
+  (`dir:FOLDER`) says a directory's `.awsprofile` chose it (`init --auto`, switch/auto.py),
+  and goes when a switch by hand replaces that profile.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ V_SHORT = "AWSSWITCH_SHORT"
 V_TOKEN_FILE = "AWSSWITCH_TOKEN_FILE"
 V_PREVIOUS = "AWSSWITCH_PREVIOUS"
 V_REGION = "AWSSWITCH_REGION"
+V_SOURCE = "AWSSWITCH_PROFILE_SOURCE"
 
 HELP = """\
 usage: {cmd} NAME [-r REGION] [--no-login]   switch to a profile
@@ -163,8 +166,10 @@ def switch_code(
     token_file: str | None,
     env: Mapping[str, str],
     cmd: str = "asw",
+    source: str | None = None,
 ) -> list[str]:
-    """The lines that switch the shell to profile `name`."""
+    """The lines that switch the shell to profile `name`; `source` (`dir:FOLDER`) when a
+    directory's `.awsprofile` chose it."""
     lines = [shell.unset(CONFLICTING), shell.export("AWS_PROFILE", name)]
     lines += _region_lines(shell, region, env)
     lines.append(shell.export(V_PROFILE, name))
@@ -176,6 +181,10 @@ def switch_code(
     current = env.get("AWS_PROFILE")
     if current and current != name:
         lines.append(shell.export(V_PREVIOUS, current))
+    if source:
+        lines.append(shell.export(V_SOURCE, source))
+    elif V_SOURCE in env:
+        lines.append(shell.unset([V_SOURCE]))
     lines.append(_universal_warning(shell, ["AWS_PROFILE", *CONFLICTING], cmd))
     return [line for line in lines if line]
 
@@ -185,6 +194,8 @@ def unset_code(shell: Shell, *, env: Mapping[str, str], cmd: str = "asw") -> lis
     lines = [shell.unset(["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])]
     lines += _region_lines(shell, None, env)
     lines.append(shell.unset([V_PROFILE, V_SHORT, V_TOKEN_FILE]))
+    if V_SOURCE in env:
+        lines.append(shell.unset([V_SOURCE]))
     current = env.get("AWS_PROFILE")
     if current:
         lines.append(shell.export(V_PREVIOUS, current))
@@ -192,8 +203,9 @@ def unset_code(shell: Shell, *, env: Mapping[str, str], cmd: str = "asw") -> lis
     return [line for line in lines if line]
 
 
-def region_code(shell: Shell, region: str, env: Mapping[str, str]) -> list[str]:
-    """The lines for `asw -r REGION`: the region only, the profile stays."""
+def region_code(shell: Shell, region: str | None, env: Mapping[str, str]) -> list[str]:
+    """The lines for `asw -r REGION`: the region only, the profile stays (None: clear the
+    region awsswitch set)."""
     return _region_lines(shell, region, env)
 
 
@@ -350,7 +362,12 @@ def main(args: list[str], ctx: Environment | None = None) -> int:
         if not args:
             raise UsageError("usage: awsswitch _asw bash|zsh|fish [ARGS...] (used by `asw`)")
         shell = get_shell(args[0])
-        lines = run(shell, parse(args[1:], cmd), ctx, cmd)
+        if len(args) > 1 and args[1] == "--auto":  # the cd hook of `init --auto`
+            from awsswitch.switch import auto
+
+            lines = auto.run(shell, args[2:], ctx, cmd)
+        else:
+            lines = run(shell, parse(args[1:], cmd), ctx, cmd)
     except AwsswitchError as exc:
         ctx.say(f"{cmd}: {exc.message}")
         return exc.exit_code
