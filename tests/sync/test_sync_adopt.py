@@ -3,7 +3,10 @@ request, never twinned."""
 
 from __future__ import annotations
 
-from awsswitch.sync import MARKER
+from typing import Any
+
+from planhelp import by_action, generated, plan_of
+
 from awsswitch.sync.naming import Grant, fits, parse_template
 from awsswitch.sync.plan import (
     ADD,
@@ -15,7 +18,6 @@ from awsswitch.sync.plan import (
     UPDATE,
     Existing,
     Plan,
-    make_plan,
     targets,
 )
 
@@ -33,22 +35,8 @@ MINE = "awsprofile.home.poweruser"  # what the user wrote by hand
 DEV = Grant(HOME, "222222222222", "Dev", "Admin")
 
 
-def plan(listings: dict[str, list[Grant]], existing: list[Existing], **kw: object) -> Plan:
-    return make_plan(
-        listings,
-        existing,
-        template=parse_template(kw.pop("template", None)),  # type: ignore[arg-type]
-        sso_regions=REGIONS,
-        start_urls=URLS,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def by_action(p: Plan) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for c in p.changes:
-        out.setdefault(c.action, []).append(c.name)
-    return out
+def plan(listings: dict[str, list[Grant]], existing: list[Existing], **kw: Any) -> Plan:
+    return plan_of(listings, existing, sso_regions=REGIONS, start_urls=URLS, **kw)
 
 
 def hand(
@@ -59,15 +47,7 @@ def hand(
 
 
 def gen(name: str, session: str, account: str, role: str, **extra: str) -> Existing:
-    values = {
-        "sso_session": session,
-        "sso_account_id": account,
-        "sso_role_name": role,
-        "region": REGIONS[session],
-        MARKER: session,
-        **extra,
-    }
-    return Existing(name, values)
+    return generated(name, session, account, role, REGIONS, **extra)
 
 
 def test_hand_written_profile_for_the_grant_is_kept_not_twinned() -> None:

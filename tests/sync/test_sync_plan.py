@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from planhelp import by_action, generated, plan_of
+
 from awsswitch.sync import MARKER
-from awsswitch.sync.naming import Grant, parse_template
+from awsswitch.sync.naming import Grant
 from awsswitch.sync.plan import (
     ADD,
     REMOVE,
@@ -13,7 +17,6 @@ from awsswitch.sync.plan import (
     UPDATE,
     Existing,
     Plan,
-    make_plan,
 )
 
 HOME = "awssso.home"
@@ -22,32 +25,11 @@ REGIONS = {HOME: "eu-west-1", WORK: "us-east-1"}
 
 
 def gen(name: str, session: str, account: str, role: str, **extra: str) -> Existing:
-    values = {
-        "sso_session": session,
-        "sso_account_id": account,
-        "sso_role_name": role,
-        "region": REGIONS[session],
-        MARKER: session,
-        **extra,
-    }
-    return Existing(name, values)
+    return generated(name, session, account, role, REGIONS, **extra)
 
 
-def plan(listings: dict[str, list[Grant]], existing: list[Existing], **kw: object) -> Plan:
-    return make_plan(
-        listings,
-        existing,
-        template=parse_template(kw.pop("template", None)),  # type: ignore[arg-type]
-        sso_regions=REGIONS,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def by_action(p: Plan) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for c in p.changes:
-        out.setdefault(c.action, []).append(c.name)
-    return out
+def plan(listings: dict[str, list[Grant]], existing: list[Existing], **kw: Any) -> Plan:
+    return plan_of(listings, existing, sso_regions=REGIONS, **kw)
 
 
 PROD = Grant(HOME, "111111111111", "Prod", "Admin")
