@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.sso import CONFIG
+from support.sso import CONFIG, python_json
 
 from awsswitch.standin import STS_OPERATIONS, Call, StandIn
 
@@ -145,16 +145,10 @@ print(json.dumps({"key": creds.access_key, "secret": creds.secret_key, "token": 
 
 
 def botocore_like_cli(sandbox: Any, profile: str, **env: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", BOTOCORE_LIKE_CLI, profile],
-        # A region: botocore cannot sign for a custom STS endpoint without one.
-        env={"AWS_DEFAULT_REGION": "us-east-1", **sandbox.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    # A region: botocore cannot sign for a custom STS endpoint without one.
+    region = sandbox.env.get("AWS_DEFAULT_REGION", "us-east-1")
+    env = {"AWS_DEFAULT_REGION": region, **env}
+    return python_json(sandbox, BOTOCORE_LIKE_CLI, profile, env=env, timeout=120)
 
 
 def cli_cache(sandbox: Any) -> Path:
@@ -191,12 +185,3 @@ def command(sandbox: Any, name: str, *args: str, env: dict[str, str] | None = No
         timeout=timeout,
         **kw,
     )
-
-
-def role_credentials(standin: Any) -> list[dict[str, Any]]:
-    """The roleCredentials the stand-in's GetRoleCredentials issued, oldest first."""
-    return [
-        c.result["roleCredentials"]
-        for c in standin.calls
-        if c.operation == "GetRoleCredentials" and c.result
-    ]

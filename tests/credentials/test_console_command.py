@@ -18,17 +18,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from credhelp import (
     command,
-    cred_config_fixture,  # noqa: F401 (fixture)
     dead_url,
-    role_credentials,
-    static_keys_fixture,  # noqa: F401 (fixture)
     sts_calls,
 )
 from support.sso import (
     POWERUSER,
     READONLY,
     make_exe,
-    standin_fixture,  # noqa: F401 (fixture)
+    role_credentials,
     write_grant,
 )
 

@@ -16,15 +16,13 @@ from credhelp import (
     assumed_roles,
     botocore_like_cli,
     cli_cache,
-    cred_config_fixture,  # noqa: F401 (fixture)
     dead_url,
     export,
     fake_process,
     parse_env_lines,
-    static_keys_fixture,  # noqa: F401 (fixture)
     sts_calls,
 )
-from support.sso import POWERUSER, iso, standin_fixture, write_grant  # noqa: F401
+from support.sso import iso, issued_keys, write_grant
 
 from awsswitch.context import Environment
 from awsswitch.credentials import Credentials, cache, process
@@ -36,14 +34,6 @@ pytestmark = pytest.mark.usefixtures("cred_config")
 
 def _later(hours: float = 1) -> str:
     return iso(datetime.now(timezone.utc) + timedelta(hours=hours))
-
-
-def _sso_keys(standin: StandIn) -> list[str]:
-    return [
-        c.result["roleCredentials"]["accessKeyId"]
-        for c in standin.calls
-        if c.operation == "GetRoleCredentials" and c.result
-    ]
 
 
 # -- role chains ---------------------------------------------------------------------------
@@ -68,7 +58,7 @@ def test_chain_from_sso(standin: StandIn, sandbox: Any) -> None:
     [call] = sts_calls(standin)
     assert call.operation == "AssumeRole" and call.params["RoleArn"] == DEPLOY_ARN
     assert call.params["RoleSessionName"].startswith("botocore-session-")
-    assert call.params["AccessKeyId"] == _sso_keys(standin)[0]  # signed with the SSO role's keys
+    assert call.params["AccessKeyId"] == issued_keys(standin)[0]  # signed with the SSO role's keys
     assert assumed_roles(standin)[doc["AccessKeyId"]] == DEPLOY_ARN
     path = cli_cache(sandbox) / (cache.assume_role_key({"RoleArn": DEPLOY_ARN}) + ".json")
     entry = json.loads(path.read_text())
@@ -123,7 +113,7 @@ def test_two_hops_sign_each_call_with_the_previous_role(standin: StandIn, sandbo
     assert out.returncode == 0, out.stderr
     first, second = sts_calls(standin)
     assert first.params["RoleArn"] == DEPLOY_ARN
-    assert first.params["AccessKeyId"] == _sso_keys(standin)[0]
+    assert first.params["AccessKeyId"] == issued_keys(standin)[0]
     roles = assumed_roles(standin)
     assert roles[second.params["AccessKeyId"]] == DEPLOY_ARN
     assert roles[json.loads(out.stdout)["AccessKeyId"]].endswith("role/Second")

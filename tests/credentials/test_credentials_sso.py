@@ -25,8 +25,6 @@ from support.sso import (
     READONLY,
     START_URL,
     iso,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     write_grant,
     write_token,
 )

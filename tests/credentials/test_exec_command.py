@@ -13,16 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from credhelp import (
-    command,
-    cred_config_fixture,  # noqa: F401 (fixture)
-    role_credentials,
-)
+from credhelp import command
 from support.sso import (
     POWERUSER,
     READONLY,
     make_exe,
-    standin_fixture,  # noqa: F401 (fixture)
+    role_credentials,
     write_grant,
     write_token,
 )

@@ -11,12 +11,8 @@ import sys
 from typing import Any
 
 import pytest
-from credhelp import (
-    command,
-    cred_config_fixture,  # noqa: F401 (fixture)
-    role_credentials,
-)
-from support.sso import POWERUSER, standin_fixture, write_grant  # noqa: F401
+from credhelp import command
+from support.sso import POWERUSER, role_credentials, write_grant
 
 from awsswitch.standin import StandIn
 

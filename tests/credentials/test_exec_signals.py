@@ -14,7 +14,6 @@ from typing import Any
 
 import pexpect
 import pytest
-from credhelp import cred_config_fixture  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("cred_config")]
 

@@ -11,17 +11,14 @@ from typing import Any
 
 import pytest
 from credhelp import (
-    cred_config_fixture,  # noqa: F401 (fixture)
     dead_url,
     export,
     fake_process,
-    static_keys_fixture,  # noqa: F401 (fixture)
 )
-from support.sso import (  # noqa: F401
+from support.sso import (
     LEGACY_URL,
     POWERUSER,
     READONLY,
-    standin_fixture,
     write_grant,
 )
 

@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 import pytest
-from credhelp import cred_config_fixture, export  # noqa: F401
+from credhelp import export
 
 from awsswitch.commands import export as export_cmd
 from awsswitch.context import Environment

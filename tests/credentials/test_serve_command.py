@@ -18,14 +18,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from credhelp import (
-    command,
-    cred_config_fixture,  # noqa: F401 (fixture)
-    role_credentials,
-)
+from credhelp import command
 from support.sso import (
     POWERUSER,
-    standin_fixture,  # noqa: F401 (fixture)
+    role_credentials,
     write_grant,
     write_token,
 )

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 from support.sso import (
     POWERUSER,
     READONLY,
+    issued_keys,
+    python_json,
     sso_config_fixture,  # noqa: F401 (fixture)
     standin_fixture,  # noqa: F401 (fixture)
     token_file,
 )
-
-from awsswitch.standin import StandIn
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("sso_config")]
 
@@ -29,29 +28,13 @@ print(json.dumps({"key": creds.access_key, "token": creds.token}))
 """
 
 
-def _issued_keys(standin: StandIn) -> list[str]:
-    return [
-        c.result["roleCredentials"]["accessKeyId"]
-        for c in standin.calls
-        if c.operation == "GetRoleCredentials" and c.result
-    ]
-
-
 def test_boto3_uses_the_cache_awsswitch_wrote(standin, sandbox) -> None:
     login = sandbox.run("login", POWERUSER, "--native")
     assert login.returncode == 0, login.stderr
     standin.reset_calls()
     for profile in (POWERUSER, READONLY):  # two roles, one session, one cached token
-        out = subprocess.run(
-            [sys.executable, "-c", _BOTO3_CREDENTIALS, profile],
-            env=sandbox.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert out.returncode == 0, out.stderr
-        creds = json.loads(out.stdout)
-        assert creds["key"] in _issued_keys(standin)
+        creds = python_json(sandbox, _BOTO3_CREDENTIALS, profile)
+        assert creds["key"] in issued_keys(standin)
     token = json.loads(token_file(sandbox).read_text())
     calls = [c for c in standin.calls if c.operation == "GetRoleCredentials"]
     assert calls and all(c.params["accessToken"] == token["accessToken"] for c in calls)
@@ -65,14 +48,7 @@ def test_boto3_refreshes_what_awsswitch_wrote_and_awsswitch_reads_it(standin, sa
     assert sandbox.run("login", POWERUSER, "--native").returncode == 1  # "still not fresh"
     assert token_file(sandbox).exists()
     standin.access_token_ttl = 3600
-    out = subprocess.run(
-        [sys.executable, "-c", _BOTO3_CREDENTIALS, POWERUSER],
-        env=sandbox.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
+    python_json(sandbox, _BOTO3_CREDENTIALS, POWERUSER)
     assert standin.count("CreateToken", grantType="refresh_token") == 1
     status = sandbox.run("status", POWERUSER)
     assert "token:    fresh" in status.stdout
@@ -91,7 +67,7 @@ def test_cli_v2_accepts_the_cache_awsswitch_wrote(standin, sandbox, aws_v2) -> N
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    keys = _issued_keys(standin)
+    keys = issued_keys(standin)
     assert len(keys) == 1
     assert f"export AWS_ACCESS_KEY_ID={keys[0]}" in out.stdout.splitlines()
 

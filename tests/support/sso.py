@@ -1,13 +1,15 @@
 """Shared fixtures and helpers for the SSO token tests (test_sso_*, test_login*,
 test_logout*, test_status*, test_demo*): a config with sso-sessions and profiles, the local
-Identity Center stand-in on 127.0.0.1, token files, fake `aws` executables. Import a
-fixture as `*_fixture` and use it by its `name` (`standin`, `sso_config`)."""
+Identity Center stand-in on 127.0.0.1 and the role credentials it issued, token files, fake
+`aws` executables, Python (botocore) in a child process. Import a fixture as `*_fixture` and
+use it by its `name` (`standin`, `sso_config`)."""
 
 from __future__ import annotations
 
 import json
 import os
 import stat
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -145,6 +147,37 @@ def write_grant(sandbox: Any, standin: StandIn, *, key: str = CORP_KEY, **kw: An
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(grant.cache_entry(START_URL, REGION)), encoding="utf-8")
     return grant
+
+
+def role_credentials(standin: StandIn) -> list[dict[str, Any]]:
+    """The roleCredentials the stand-in's GetRoleCredentials issued, oldest first."""
+    return [
+        c.result["roleCredentials"]
+        for c in standin.calls
+        if c.operation == "GetRoleCredentials" and c.result
+    ]
+
+
+def issued_keys(standin: StandIn) -> list[str]:
+    """The access key ids of those role credentials, oldest first."""
+    return [c["accessKeyId"] for c in role_credentials(standin)]
+
+
+def python_json(
+    sandbox: Any, script: str, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> Any:
+    """Run Python `script` with ARGS in a child process with the sandbox's environment (plus
+    `env`): botocore fixes its cache folders from HOME at import, so it runs there. Asserts
+    the child succeeded; returns what it printed, parsed as JSON."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env={**sandbox.env, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
 
 
 def set_env(sandbox: Any, monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
