@@ -36,14 +36,17 @@ sys.exit(40 + len(got))
 MODES = ((), ("--server",))
 
 
+def _exec_argv(mode: tuple[str, ...], *command: str) -> list[str]:
+    """`python -m awsswitch.commands.exec_ [MODE] keys -- COMMAND`."""
+    return [sys.executable, "-m", "awsswitch.commands.exec_", *mode, "keys", "--", *command]
+
+
+def _on_pty(sandbox: Any, argv: list[str]) -> pexpect.spawn:
+    return pexpect.spawn(argv[0], argv[1:], env=sandbox.env, encoding="utf-8", timeout=30)
+
+
 def _spawn(sandbox: Any, mode: tuple[str, ...], script: Path) -> tuple[pexpect.spawn, int]:
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "awsswitch.commands.exec_", *mode, "keys", "--", sys.executable, str(script)],
-        env=sandbox.env,
-        encoding="utf-8",
-        timeout=30,
-    )
+    child = _on_pty(sandbox, _exec_argv(mode, sys.executable, str(script)))
     child.expect(r"READY (\d+)")
     return child, int(child.match.group(1))
 
@@ -84,22 +87,8 @@ def test_sigterm_to_awsswitch_reaches_cmd(
 
 def test_ctrl_c_that_ends_cmd_gives_130(sandbox: Any) -> None:
     """CMD with Python's default Ctrl-C handling dies of SIGINT: 128 + 2."""
-    child = pexpect.spawn(
-        sys.executable,
-        [
-            "-m",
-            "awsswitch.commands.exec_",
-            "--server",
-            "keys",
-            "--",
-            sys.executable,
-            "-c",
-            "import time; print('READY', flush=True); time.sleep(60)",
-        ],
-        env=sandbox.env,
-        encoding="utf-8",
-        timeout=30,
-    )
+    sleeper = "import time; print('READY', flush=True); time.sleep(60)"
+    child = _on_pty(sandbox, _exec_argv(("--server",), sys.executable, "-c", sleeper))
     child.expect("READY")
     child.sendintr()
     assert _finish(child) == 130
@@ -108,16 +97,7 @@ def test_ctrl_c_that_ends_cmd_gives_130(sandbox: Any) -> None:
 def test_server_forwards_signals_without_a_terminal(sandbox: Any, script: Path) -> None:
     """No terminal sent it: a SIGINT for awsswitch is passed on to CMD."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "awsswitch.commands.exec_",
-            "--server",
-            "keys",
-            "--",
-            sys.executable,
-            str(script),
-        ],
+        _exec_argv(("--server",), sys.executable, str(script)),
         env=sandbox.env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
