@@ -26,8 +26,9 @@ except ImportError:  # pragma: no cover - other implementations
         return property(lambda self: tuple.__getitem__(self, index), doc=doc)
 
 
-def _own_fields(cls: type) -> tuple[list[str], dict[str, Any]]:
-    """`cls`'s own fields (annotated, not `ClassVar`) and their defaults, taken off the class."""
+def _declare_fields(cls: Any) -> None:
+    """Add `cls`'s own fields (annotated, not `ClassVar`) and their defaults, taken off the
+    class, to those it inherits (`_fields`, `_defaults`)."""
     # Own annotations only (not inherited); strings under `from __future__ import
     # annotations`. Not inspect.get_annotations: importing inspect is the cost we avoid.
     annotations = cls.__dict__.get("__annotations__")  # noqa: RUF063
@@ -39,7 +40,13 @@ def _own_fields(cls: type) -> tuple[list[str], dict[str, Any]]:
         if n in cls.__dict__:
             defaults[n] = cls.__dict__[n]
             delattr(cls, n)  # instances hold the value; no class attribute shadowing
-    return own, defaults
+    cls._fields = (*cls._fields, *own)
+    cls._defaults = {**cls._defaults, **defaults}
+
+
+def _frozen(self: object, name: str, value: object = None) -> None:
+    """`__setattr__` and `__delattr__` of a frozen class."""
+    raise AttributeError(f"{type(self).__name__} is frozen")
 
 
 def _values(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -70,9 +77,7 @@ class Record:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own, defaults = _own_fields(cls)
-        cls._fields = (*cls._fields, *own)
-        cls._defaults = {**cls._defaults, **defaults}
+        _declare_fields(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.__dict__.update(_values(type(self), args, kwargs))
@@ -81,11 +86,7 @@ class Record:
         d = self.__dict__
         return tuple(d[n] for n in self._fields)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen")
+    __setattr__ = __delattr__ = _frozen
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -111,9 +112,7 @@ class TupleRecord(tuple):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own, defaults = _own_fields(cls)
-        cls._fields = (*cls._fields, *own)
-        cls._defaults = {**cls._defaults, **defaults}
+        _declare_fields(cls)
         for i, n in enumerate(cls._fields):
             setattr(cls, n, _tuplegetter(i, None))
 
@@ -135,11 +134,7 @@ class TupleRecord(tuple):
     def _astuple(self) -> tuple[Any, ...]:
         return tuple(self)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen")
+    __setattr__ = __delattr__ = _frozen
 
     # Not NotImplemented for another type: Python would then compare the two as tuples.
     def __eq__(self, other: object) -> bool:
