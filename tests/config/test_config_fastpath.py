@@ -352,18 +352,11 @@ def test_short_names_equal_reference(names: list[str]) -> None:
     assert profiles._shorts(unique) == list(_reference_short_names(unique).values())
 
 
+# Every key behind a plain Profile field, plus keys that only decide the kind or nest.
 _PROFILE_KEYS = st.sampled_from(
     [
-        "sso_session",
-        "sso_start_url",
-        "sso_region",
-        "sso_account_id",
-        "sso_role_name",
-        "region",
-        "source_profile",
-        "role_arn",
-        "credential_source",
-        "output",
+        *profiles._KEYS_A,
+        *profiles._KEYS_B,
         "credential_process",
         "aws_access_key_id",
         "web_identity_token_file",
