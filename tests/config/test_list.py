@@ -6,18 +6,10 @@ import json
 from typing import Any
 
 import botocore.session
+from support.configs import HOME_CONFIG
 
-CONFIG = """\
-[sso-session awssso.home]
-sso_start_url = https://a-123abc456sdf.awsapps.com/start/
-sso_region = eu-west-1
-
-[profile awsprofile.home.poweruser]
-sso_session = awssso.home
-sso_account_id = 123412341234
-sso_role_name = PowerUserAccess
-region = eu-west-1
-
+CONFIG = f"""\
+{HOME_CONFIG}
 [profile awsprofile.home.readonly]
 sso_session = awssso.home
 sso_account_id = 123412341234
