@@ -45,7 +45,8 @@ class Row:
             return f"{self.value / 1024:.1f} MiB"
         if self.unit == "s":
             return f"{self.value:.2f} s"
-        unit = {"procs/render": "processes", "procs/TAB": "processes"}.get(self.unit, self.unit)
+        units = {"procs/render": "processes", "procs/TAB": "processes", "procs/cd": "processes"}
+        unit = units.get(self.unit, self.unit)
         if self.value == 1:
             unit = {"processes": "process", "modules": "module"}.get(unit, unit)
         return f"{self.value:g} {unit}"
@@ -109,6 +110,7 @@ GROUP_TITLES = {
     "asw": "`asw NAME` (fresh token)",
     "refresh": "`asw NAME` when a refresh is due",
     "prompt": "Prompt segment",
+    "cd": "`cd` with `init --auto` (per-directory profiles)",
     "tab": "TAB completion of profile names",
     "sync": "`awsswitch sync`",
     "memory": "Peak memory",
@@ -140,6 +142,7 @@ BUDGET_LINES: list[tuple[str, str, str, str]] = [
         r"prompt\.fish\.procs",
         "value",
     ),
+    ("`cd` with `init --auto`", "0 processes per cd", r"cd\.\w+\.procs\.", "value"),
     (
         "TAB-completing profile names, 10,000 profiles",
         "≤ 50 ms, no Python process",

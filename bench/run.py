@@ -28,6 +28,7 @@ import report  # noqa: E402
 from scenarios import (  # noqa: E402
     baseline,
     completion,
+    directory,
     imports,
     init,
     memory,
@@ -45,6 +46,7 @@ GROUPS = {
     "asw": [switch.asw_core, switch.asw_shells],
     "refresh": [refresh.refresh],
     "prompt": [prompt.prompt],
+    "cd": [directory.cd],
     "tab": [completion.tab],
     "memory": [memory.memory],
     "sync": [sync.sync],
