@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.shells import SHELLS, init_code, run_shell, source_line
+from support.shells import SHELLS, init_code, prompt_states, run_shell, source_line
 
-from awsswitch.shells import get_shell
 from awsswitch.sso import state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,14 +179,6 @@ HANDCRAFTED: list[bytes] = [
 
 # -- the prompt of each shell against awsswitch.sso.state -------------------------------------
 
-RENDER = {
-    "bash": "AWSSWITCH_TOKEN_FILE={}; __awsswitch_prompt_hook; "
-    'printf "%s\\n" "$AWSSWITCH_TOKEN_STATE"',
-    "zsh": "AWSSWITCH_TOKEN_FILE={}; __awsswitch_precmd; print -r -- $AWSSWITCH_TOKEN_STATE",
-    "fish": "set -g AWSSWITCH_TOKEN_FILE {}; awsswitch_prompt >/dev/null; "
-    "echo $AWSSWITCH_TOKEN_STATE",
-}
-
 
 def _python(path: Path, now: datetime) -> str:
     token, missing = state.load_token(str(path))
@@ -205,12 +196,7 @@ def _check(sandbox, contents: list[bytes]) -> None:
     before = [_python(p, datetime.now(timezone.utc)) for p in paths]
     got = {}
     for shell in SHELLS:
-        init = sandbox.home / f"init.{shell}"
-        init.write_text(init_code(shell), encoding="utf-8")
-        quote = get_shell(shell).quote
-        lines = [source_line(shell, init), *(RENDER[shell].format(quote(str(p))) for p in paths)]
-        env = {"AWS_PROFILE": "p", "AWSSWITCH_PROFILE": "p"}
-        proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=env, timeout=120)
+        proc = prompt_states(sandbox, shell, paths, timeout=120)
         assert (proc.returncode, proc.stderr) == (0, ""), (shell, proc.stderr[-2000:])
         got[shell] = proc.stdout.split("\n")[: len(paths)]
         assert len(got[shell]) == len(paths), shell

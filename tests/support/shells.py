@@ -103,6 +103,31 @@ def source_line(shell: str, init_file: Path) -> str:
     return f'\\builtin eval "$(\\command cat {q})"'
 
 
+# Point the prompt at a token file and print the token state it finds, as each shell's
+# prompt hook does; `{}` is the quoted path.
+TOKEN_STATE_PROBE = {
+    "bash": "AWSSWITCH_TOKEN_FILE={}; __awsswitch_prompt_hook; "
+    'printf "%s\\n" "$AWSSWITCH_TOKEN_STATE"',
+    "zsh": "AWSSWITCH_TOKEN_FILE={}; __awsswitch_precmd; print -r -- $AWSSWITCH_TOKEN_STATE",
+    "fish": "set -g AWSSWITCH_TOKEN_FILE {}; awsswitch_prompt >/dev/null; "
+    "echo $AWSSWITCH_TOKEN_STATE",
+}
+SWITCHED = {"AWS_PROFILE": "p", "AWSSWITCH_PROFILE": "p"}  # a profile is active
+
+
+def prompt_states(
+    sandbox: Sandbox, shell: str, paths: Sequence[Path], *, preamble: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """Real `shell` with the init code loaded (after `preamble`) and a profile active, its
+    prompt pointed at each token file in turn: stdout has one token state per path."""
+    init = sandbox.home / f"init.{shell}"
+    init.write_text(init_code(shell), encoding="utf-8")
+    quote = get_shell(shell).quote
+    lines = [preamble, source_line(shell, init)]
+    lines += [TOKEN_STATE_PROBE[shell].format(quote(str(p))) for p in paths]
+    return run_shell(sandbox, shell, "\n".join(lines) + "\n", env=SWITCHED, timeout=timeout)
+
+
 def quote_args(shell: str, args: Sequence[str]) -> str:
     sh = get_shell(shell)
     return " ".join(sh.quote(a) for a in args)
