@@ -257,35 +257,22 @@ def browser_command(
     )
 
 
-def browser_argv(command: Sequence[str], url: str) -> list[str]:
-    """`command` with the URL in place of `%s` (as $BROWSER entries write it), else last."""
-    if any("%s" in word for word in command):
-        return [word.replace("%s", url) for word in command]
-    return [*command, url]
-
-
 def open_url(command: Sequence[str], url: str, env: Mapping[str, str]) -> None:
-    """Start the browser command; a failure to start, or an exit status other than 0 within
-    a few seconds, is an error. Its output is discarded (a browser may echo the URL)."""
+    """Start the browser command as a login starts a browser (`awsswitch.sso.browser.start`:
+    `%s` or last argument, its own session, output discarded, never through a shell); a
+    failure to start, or an exit status other than 0 within a few seconds, is an error."""
     import subprocess
 
-    argv = browser_argv(command, url)
+    from awsswitch.sso import browser
+
     try:
-        proc = subprocess.Popen(
-            argv,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # a browser that stays must not get our terminal's signals
-        )
-    except OSError as exc:
-        raise AwsswitchError(
-            f"cannot start the browser {display(command[0])}: {exc.strerror or exc}"
-        ) from None
+        proc = browser.start(command, url, env)
+    except browser.BrowserFailed as exc:
+        raise AwsswitchError(str(exc)) from None
     try:
-        code = proc.wait(timeout=5)
+        proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         return  # still running: a browser in the foreground of its own
-    if code != 0:
-        raise AwsswitchError(f"the browser command {display(command[0])} failed (exit {code})")
+    why = browser.failed(proc, command)
+    if why:
+        raise AwsswitchError(f"the browser command {why}")
