@@ -6,6 +6,7 @@ nested trees, `asw` by hand, a changed file, deny, allow from inside a tree, the
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 from autohelp import run_auto, tree, trust
@@ -282,3 +283,29 @@ def test_list_marks_the_profile_a_directory_chose(sandbox, shell):
     assert items[HOME_PU]["directory"] is None
     # Switched by hand to the same profile: no longer the directory's choice.
     assert "AWSSWITCH_PROFILE_SOURCE" not in snaps[2].env
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_entering_runs_the_sso_hook_and_tries_again_at_the_next_entry(sandbox, shell):
+    from support.shells import write_token
+
+    t = tree(sandbox.home, {"repo": "home.poweruser\n"})
+    _allowed(sandbox, t["repo"])
+    token = write_token(sandbox, "awssso.home")
+    saved = sandbox.home / "token.saved"
+    token.rename(saved)  # a login is needed, and this is not a terminal: no switch
+    mint = f"command cp {shlex.quote(str(saved))} {shlex.quote(str(token))}"
+    snaps, proc = run_auto(
+        sandbox,
+        shell,
+        [
+            ("cd", str(t["repo"])),
+            ("cd", str(sandbox.home)),
+            ("code", mint),
+            ("cd", str(t["repo"])),
+        ],
+    )
+    assert [s.profile for s in snaps] == [None, None, None, HOME_PU], proc.stderr
+    assert "awssso.home needs a login" in snaps[0].err
+    assert snaps[1].err == ""  # nothing was applied: nothing to bring back
+    assert snaps[3].err == f"asw: {HOME_PU} (from {t['repo']}/.awsprofile)\n"
