@@ -52,7 +52,7 @@ function __awsswitch_auto_hook --on-variable PWD --on-event fish_prompt
     builtin test -n "$__awsswitch_auto_stampfile"; or return 0
     set -l stamp ''
     if builtin test -f "$__awsswitch_auto_stampfile"
-        read --nchars 64 stamp <$__awsswitch_auto_stampfile
+        read --nchars 64 stamp 2>/dev/null <$__awsswitch_auto_stampfile
     end
     if builtin test "$stamp" != "$__awsswitch_auto_stamp"
         __awsswitch_auto_run $__awsswitch_auto_state

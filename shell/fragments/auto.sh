@@ -67,7 +67,8 @@ __awsswitch_auto_hook() {
     [[ -n ${__awsswitch_auto_stampfile-} ]] || \builtin return 0
     \builtin local stamp=""
     if [[ -f ${__awsswitch_auto_stampfile} ]]; then
-        IFS= \builtin read -r stamp <"${__awsswitch_auto_stampfile}" || \builtin true
+        IFS= \builtin read -r stamp 2>/dev/null <"${__awsswitch_auto_stampfile}" ||
+            \builtin true
     fi
     if [[ ${stamp} != "${__awsswitch_auto_stamp-}" ]]; then
         __awsswitch_auto_run "${__awsswitch_auto_state}"
