@@ -1,6 +1,6 @@
 """Profile name resolution for `asw NAME` (stdlib only: hot path).
 
-Order (DESIGN, "Name resolution"):
+Order (docs/shell-integration.md, "Which profile a name means"):
 1. the exact profile name;
 2. the exact short name (a dot-boundary suffix that is unique by construction, so the name
    the prompt shows always switches back to the same profile);

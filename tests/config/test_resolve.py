@@ -1,4 +1,5 @@
-"""Name resolution for `asw NAME` (DESIGN: exact, unique dot-boundary suffix, unique fuzzy)."""
+"""Name resolution for `asw NAME`: exact, unique dot-boundary suffix, unique fuzzy
+(docs/shell-integration.md, "Which profile a name means")."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from support.sandbox import Sandbox, require
 SHELLS = ("bash", "zsh", "fish")
 EXE = [sys.executable, "-m", "awsswitch"]
 
-# Started without any rc file, as DESIGN's testing section asks.
+# Started without any rc file (docs/design.md, Testing).
 ARGV = {
     "bash": ["bash", "--norc", "--noprofile"],
     "zsh": ["zsh", "-f"],
