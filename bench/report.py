@@ -115,6 +115,8 @@ GROUP_TITLES = {
     "sync": "`awsswitch sync`",
     "memory": "Peak memory",
     "peers": "Peers (same machine, same run)",
+    "credentials": "`export`, `exec` and the credential server (beside the AWS CLI v2)",
+    "everyday": "Everyday commands: `list`, `asw -l`, `status`",
     "imports": "Imports on the hot paths (`python -X importtime`)",
 }
 
@@ -150,6 +152,18 @@ BUDGET_LINES: list[tuple[str, str, str, str]] = [
         "median_ms",
     ),
     ("`sync` 1,000 accounts × 3 roles, 20 ms per call", "≤ 10 s", r"sync\.default", "value"),
+    (
+        "`awsswitch export`, warm (role credentials cached)",
+        "≤ 3× bare Python",
+        r"credentials\.export\.warm",
+        "ratio",
+    ),
+    (
+        "`list`, `asw -l`, `status` (no --verify), empty and 1,000 profiles",
+        "≤ 5× bare Python",
+        r"everyday\.(list|status|asw-l)\.(empty|\d+)$",
+        "ratio",
+    ),
     ("hot paths import no typer, click, rich, boto3", "0 heavy modules", r"imports\.", "value"),
 ]
 

@@ -28,7 +28,9 @@ import report  # noqa: E402
 from scenarios import (  # noqa: E402
     baseline,
     completion,
+    credentials,
     directory,
+    everyday,
     imports,
     init,
     memory,
@@ -51,6 +53,8 @@ GROUPS = {
     "memory": [memory.memory],
     "sync": [sync.sync],
     "peers": [peers.peers],
+    "credentials": [credentials.credentials],
+    "everyday": [everyday.everyday],
     "imports": [imports.imports],
 }
 
