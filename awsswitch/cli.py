@@ -69,6 +69,14 @@ def init(
     prompt: Annotated[
         bool, typer.Option("--prompt", help="Also install the prompt segment.")
     ] = False,
+    auto: Annotated[
+        bool,
+        typer.Option(
+            "--auto",
+            help="Per-directory profiles: cd into a tree whose .awsprofile you allowed "
+            "(awsswitch allow) switches to the profile it names; leaving switches back.",
+        ),
+    ] = False,
 ) -> None:
     """Print the shell integration: add `eval "$(awsswitch init zsh)"` to your rc file.
 
@@ -159,8 +167,9 @@ def list_(
 ) -> None:
     """List every profile: name, short name, kind, session, account, role, region, token.
 
-    `*` marks $AWS_PROFILE. KIND is sso, sso-legacy, keys, role, process or other; TOKEN is
-    the SSO token state of the profile's session (fresh, refreshable, login-needed, or -).
+    `*` marks $AWS_PROFILE; `*@` marks one a directory's .awsprofile chose (`init --auto`).
+    KIND is sso, sso-legacy, keys, role, process, login or other; TOKEN is the SSO token
+    state of the profile's session (fresh, refreshable, login-needed, or -).
     """
     from awsswitch.commands import list_profiles
 
@@ -317,6 +326,33 @@ def console(
     )
     args = [f"--{k}={v}" for k, v in given if v is not None] + (["--url"] if url else [])
     raise typer.Exit(console_cmd.main([*args, "--", *([profile] if profile else [])]))
+
+
+_TRUST_DIR_HELP = "A folder (the nearest .awsprofile from there up) or the file; default: here."
+
+
+@app.command()
+def allow(
+    directory: Annotated[Optional[str], typer.Argument(help=_TRUST_DIR_HELP, metavar="DIR")] = None,
+) -> None:
+    """Trust a directory's .awsprofile for `init --auto`: its path and content's sha256.
+
+    The file names a profile on its first line, optionally `region = NAME` after it; nothing
+    in it is ever run. A later change of a byte needs `allow` again.
+    """
+    from awsswitch.commands import allow as allow_cmd
+
+    raise typer.Exit(allow_cmd.allow(directory, ctx=context.current()))
+
+
+@app.command()
+def deny(
+    directory: Annotated[Optional[str], typer.Argument(help=_TRUST_DIR_HELP, metavar="DIR")] = None,
+) -> None:
+    """Stop trusting a directory's .awsprofile (whatever its content now)."""
+    from awsswitch.commands import allow as allow_cmd
+
+    raise typer.Exit(allow_cmd.deny(directory, ctx=context.current()))
 
 
 @app.command()

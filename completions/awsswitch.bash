@@ -13,8 +13,8 @@ __awsswitch_cli_dir=${BASH_SOURCE[0]%/*}/../shell/fragments
 # What each command accepts: its subcommands, its options ("=": takes a value).
 __awsswitch_cli_spec() {
     case $1 in
-    "") __awsswitch_cli_subs=(init list status doctor export exec serve console login logout sync demo configure); __awsswitch_cli_words=(--version -V --help -h) ;;
-    init) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--cmd= --aliases --aliases= --prompt --help -h) ;;
+    "") __awsswitch_cli_subs=(init list status doctor export exec serve console allow deny login logout sync demo configure); __awsswitch_cli_words=(--version -V --help -h) ;;
+    init) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--cmd= --aliases --aliases= --prompt --auto --help -h) ;;
     list) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--json --help -h) ;;
     status) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--verify --help -h) ;;
     doctor) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--json --verify --help -h) ;;
@@ -22,6 +22,8 @@ __awsswitch_cli_spec() {
     exec) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--help -h) ;;
     serve) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--port= --help -h) ;;
     console) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--service= --destination= --region= --url --browser= --duration= --help -h) ;;
+    allow) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--help -h) ;;
+    deny) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--help -h) ;;
     login) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --force --native --no-browser --use-device-code --help -h) ;;
     logout) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--sso-session= --help -h) ;;
     sync) __awsswitch_cli_subs=(); __awsswitch_cli_words=(--template= --dry-run --prune --rename --region= --yes -y --concurrency= --max-rate= --help -h) ;;

@@ -23,6 +23,8 @@ complete -c awsswitch -n '__awsswitch_cli_at ""' -a export -d 'Print temporary c
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a exec -d 'Run CMD with a profile: AWS_PROFILE as asw sets it, --env-credentials, or --server'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a serve -d 'Serve a profile\'s credentials on 127.0.0.1 for SDKs (container format) until Ctrl-C'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a console -d 'Open the AWS console signed in as a profile (through the federation endpoint)'
+complete -c awsswitch -n '__awsswitch_cli_at ""' -a allow -d 'Trust a directory\'s .awsprofile for `init --auto`: its path and content\'s sha256'
+complete -c awsswitch -n '__awsswitch_cli_at ""' -a deny -d 'Stop trusting a directory\'s .awsprofile (whatever its content now)'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a login -d 'Make an SSO session\'s token fresh: keep it, refresh it, or log in'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a logout -d 'End an SSO session and remove its cached token'
 complete -c awsswitch -n '__awsswitch_cli_at ""' -a sync -d 'Generate a native sso_session profile for every account and role the portal grants'
@@ -35,6 +37,7 @@ complete -c awsswitch -n '__awsswitch_cli_at ""' -l help -s h -d 'Show the help 
 complete -c awsswitch -n '__awsswitch_cli_at "init"' -l cmd -x -d 'Name of the switch function'
 complete -c awsswitch -n '__awsswitch_cli_at "init"' -l aliases -d 'Define one alias per profile (named by its short name)'
 complete -c awsswitch -n '__awsswitch_cli_at "init"' -l prompt -d 'Also install the prompt segment'
+complete -c awsswitch -n '__awsswitch_cli_at "init"' -l auto -d 'Per-directory profiles: cd into a tree whose .awsprofile you allowed (awsswitch allow) switches to the profile it names'
 complete -c awsswitch -n '__awsswitch_cli_at "init"' -l help -s h -d 'Show the help and exit'
 complete -c awsswitch -n '__awsswitch_cli_at "init" 1' -a 'bash zsh fish' -d 'bash, zsh or fish'
 
@@ -75,6 +78,12 @@ complete -c awsswitch -n '__awsswitch_cli_at "console"' -l browser -x -d 'Open i
 complete -c awsswitch -n '__awsswitch_cli_at "console"' -l duration -x -d 'Console session seconds [3600]'
 complete -c awsswitch -n '__awsswitch_cli_at "console"' -l help -s h -d 'Show the help and exit'
 complete -c awsswitch -n '__awsswitch_cli_at "console" 1' -a '(__awsswitch_names profiles (commandline -ct))' -d 'Profile to sign in as'
+
+# awsswitch allow
+complete -c awsswitch -n '__awsswitch_cli_at "allow"' -l help -s h -d 'Show the help and exit'
+
+# awsswitch deny
+complete -c awsswitch -n '__awsswitch_cli_at "deny"' -l help -s h -d 'Show the help and exit'
 
 # awsswitch login
 complete -c awsswitch -n '__awsswitch_cli_at "login"' -l sso-session -x -a '(__awsswitch_names sessions (commandline -ct))' -d 'Log into this sso-session'

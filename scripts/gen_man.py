@@ -398,11 +398,25 @@ ENVIRONMENT = [
         "The region awsswitch exported, so that only that value is ever removed.",
     ),
     item("`AWSSWITCH_PREVIOUS`", "The profile `asw -` goes back to."),
+    item(
+        "`AWSSWITCH_PROFILE_SOURCE`",
+        "`dir:FOLDER` when that folder's *.awsprofile* chose the profile (`init --auto`); "
+        "removed by a switch by hand.",
+    ),
+    item(
+        "`AWSSWITCH_AUTO_RESTORE`",
+        "What leaving the last per-directory tree brings back: `none` or `profile:NAME`.",
+    ),
+    item(
+        "`AWSSWITCH_AUTO_REGION`",
+        "awsswitch's region override from before that tree, restored on leaving it.",
+    ),
     para("Variables the prompt hook sets (bash and zsh; not exported):"),
     item("`AWSSWITCH_PROMPT`", "The prompt segment, e.g. `aws:home.poweruser~`."),
     item(
         "`AWSSWITCH_TOKEN_STATE`",
-        "`fresh`, `refresh` or `login` for an SSO profile; empty otherwise.",
+        "`fresh`, `refreshable` or `login-needed` for an SSO profile (bash, zsh and fish); "
+        "empty otherwise.",
     ),
     para("Set inside `awsswitch demo` only:"),
     item("`AWSSWITCH_DEMO`", "The sandbox folder of the demo shell."),

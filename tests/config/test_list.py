@@ -88,6 +88,7 @@ def test_json(sandbox: Any) -> None:
         "in_config": True,
         "in_credentials": False,
         "active": False,
+        "directory": None,
         "token": None,
     }
     assert by["legacy"]["active"] is True
