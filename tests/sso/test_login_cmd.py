@@ -11,8 +11,6 @@ from support.sso import (
     READONLY,
     fake_v2_aws,
     path_with,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
     write_grant,
     write_token,

@@ -11,8 +11,6 @@ from support.sso import (
     POWERUSER,
     REGION,
     START_URL,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
     write_grant,
     write_token,

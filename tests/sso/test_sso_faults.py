@@ -18,8 +18,6 @@ from support.sso import (
     REGION,
     START_URL,
     set_env,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
     write_grant,
     write_token,

@@ -15,8 +15,6 @@ import pytest
 from support.sso import (
     CORP_KEY,
     POWERUSER,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
     write_token,
 )

@@ -8,7 +8,6 @@ import pytest
 from support.sso import (
     LEGACY_URL,
     POWERUSER,
-    sso_config_fixture,  # noqa: F401 (fixture)
     write_token,
 )
 

@@ -15,8 +15,6 @@ from support.sso import (
     POWERUSER,
     READONLY,
     set_env,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
     write_grant,
     write_token,

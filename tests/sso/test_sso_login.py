@@ -25,8 +25,6 @@ from support.sso import (
     make_exe,
     path_with,
     set_env,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
     write_token,
 )

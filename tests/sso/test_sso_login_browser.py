@@ -16,7 +16,6 @@ from pkce_helpers import (
     corp_target,
     login,
     read_visits,
-    visits_fixture,  # noqa: F401 (fixture)
 )
 from support.sso import (
     CORP_KEY,
@@ -27,8 +26,6 @@ from support.sso import (
     make_exe,
     path_with,
     set_env,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
 )
 

@@ -21,14 +21,11 @@ from pkce_helpers import (
     last_page,
     login,
     read_visits,
-    visits_fixture,  # noqa: F401 (fixture)
 )
 from support.sso import (
     REGION,
     START_URL,
     set_env,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
 )
 

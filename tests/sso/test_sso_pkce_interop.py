@@ -13,8 +13,6 @@ from pkce_helpers import FAKE_BROWSER
 from support.sso import (
     POWERUSER,
     READONLY,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
 )
 

@@ -15,8 +15,6 @@ from pkce_helpers import FAKE_BROWSER
 from support.shells import expect_prompt, init_code, shell_value, spawn
 from support.sso import (
     POWERUSER,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
 )
 

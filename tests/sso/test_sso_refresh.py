@@ -13,8 +13,6 @@ from support.sso import (
     READONLY,
     REGION,
     START_URL,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     token_file,
     write_grant,
     write_token,

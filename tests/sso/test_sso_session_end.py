@@ -21,8 +21,6 @@ from support.sso import (
     START_URL,
     iso,
     now,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     write_token,
 )
 

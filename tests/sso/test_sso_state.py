@@ -16,7 +16,6 @@ from support.sso import (
     POWERUSER,
     iso,
     now,
-    sso_config_fixture,  # noqa: F401 (fixture)
     write_token,
 )
 

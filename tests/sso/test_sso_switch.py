@@ -13,7 +13,6 @@ from support.sandbox import require
 from support.sso import (
     POWERUSER,
     set_env,
-    sso_config_fixture,  # noqa: F401 (fixture)
     token_file,
     write_token,
 )

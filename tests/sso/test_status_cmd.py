@@ -12,8 +12,6 @@ import pytest
 from support.sso import (
     POWERUSER,
     set_env,
-    sso_config_fixture,  # noqa: F401 (fixture)
-    standin_fixture,  # noqa: F401 (fixture)
     write_grant,
     write_token,
 )
