@@ -232,6 +232,12 @@ def _ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> No
         os.dup2(2, 1)  # child processes
         sys.stdout = ctx.stderr  # Python code, whatever sys.stdout is connected to
         ensure_fresh(profile, index, interactive=ctx.interactive, env=ctx.env)
+        if profile.kind == "login" or profile.source_profile:
+            # An `aws login` console session (or a role chain that may start at one): its
+            # own cache and `aws login`; imported only then, off the SSO hot path.
+            from awsswitch import login_session
+
+            login_session.ensure_fresh(profile, index, interactive=ctx.interactive, env=ctx.env)
     finally:
         sys.stdout = saved_stdout
         ctx.stderr.flush()
