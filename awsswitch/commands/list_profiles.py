@@ -42,7 +42,15 @@ def _token(
     except AwsswitchError as exc:  # e.g. a source_profile loop: show it, keep listing
         return exc
     if target is None:
-        return None
+        if profile.kind != "login" and not profile.source_profile:
+            return None
+        # An `aws login` console session (or a chain starting at one): its own cache.
+        from awsswitch import login_session
+
+        try:
+            return login_session.status(profile, index, env)
+        except AwsswitchError as exc:
+            return exc
     key = (target.cache_file, target.session, target.start_url, target.problem)
     if key not in seen:
         seen[key] = state.status_of(target)
@@ -50,11 +58,21 @@ def _token(
 
 
 def _expires(status: Any) -> str | None:
-    when = getattr(status, "expires_at", None)
+    return _iso(getattr(status, "expires_at", None))
+
+
+def _iso(when: Any) -> str | None:
+    """`2026-01-02T03:04:05Z` (the CLI's form, the year always four digits: strftime's %Y
+    writes year 1 as `1`), or None."""
     if when is None:
         return None
     try:
-        return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when.utcoffset() is not None else str(when)
+        if when.utcoffset() is None:
+            return str(when)
+        return (
+            f"{when.year:04d}-{when.month:02d}-{when.day:02d}"
+            f"T{when.hour:02d}:{when.minute:02d}:{when.second:02d}Z"
+        )
     except (AttributeError, ValueError):
         return str(when)
 
@@ -81,6 +99,15 @@ def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
             token: Any = None
         elif isinstance(status, AwsswitchError):
             token = {"state": "error", "error": status.message}
+        elif p.kind == "login" or hasattr(status, "signed_in_at"):
+            token = {  # an `aws login` console session: its ARN, no portal
+                "state": status.state,
+                "expires_at": _expires(status),
+                "login_session": status.session,
+                "cache_file": status.cache_file,
+                "session_ends_at": _iso(status.refresh_until),
+                "session_end_basis": "sign-in" if status.refresh_until else None,
+            }
         else:
             token = {
                 "state": status.state,
@@ -88,6 +115,10 @@ def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
                 "sso_session": status.session,
                 "start_url": status.start_url,
                 "cache_file": status.cache_file,
+                # When the session can no longer be refreshed (an upper bound: the portal's
+                # own session length is not in any file); "registration" or "token".
+                "session_ends_at": _iso(status.session_ends_at),
+                "session_end_basis": status.session_end_basis or None,
             }
         out.append(
             {
