@@ -4,10 +4,9 @@ never a traceback; a still-valid token is kept, as for any failed refresh."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from typing import Any
 
-from support.sso import CONFIG, REGION, write_token
+from support.sso import CONFIG, REGION, run_awsswitch, write_token
 
 from awsswitch import regions
 
@@ -19,14 +18,7 @@ BAD = CONFIG.replace(
 
 
 def _asw(sandbox: Any, name: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "awsswitch", "_asw", "bash", name],
-        env={**sandbox.env, "AWSSWITCH_AWS_CLI": "native"},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_awsswitch(sandbox, "_asw", "bash", name, env={"AWSSWITCH_AWS_CLI": "native"})
 
 
 def test_failed_refresh_keeps_a_valid_token_without_traceback(sandbox: Any) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,9 @@ from support.sso import (
     POWERUSER,
     REGION,
     START_URL,
+    run_awsswitch,
     set_env,
+    spawn_asw,
     token_file,
     write_grant,
     write_token,
@@ -133,14 +133,7 @@ def test_failing_refresh_prints_no_token_values(standin, sandbox) -> None:
     """The whole `_asw` run: stderr names the problem and the fix, never a token."""
     write_token(sandbox, expires_in=-60)
     standin.fail("CreateToken", "InvalidGrantException", message="bad grant old-refresh csecret")
-    result = subprocess.run(
-        [sys.executable, "-m", "awsswitch", "_asw", "bash", POWERUSER],
-        env=sandbox.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_awsswitch(sandbox, "_asw", "bash", POWERUSER)
     assert result.returncode == 1 and result.stdout == ""
     assert "Traceback" not in result.stderr
     assert "awsswitch login --sso-session corp" in result.stderr
@@ -152,14 +145,7 @@ def test_failing_refresh_prints_no_token_values(standin, sandbox) -> None:
 def test_asw_with_a_garbage_refresh_reply(standin, sandbox, left: int, code: int) -> None:
     grant = write_grant(sandbox, standin, expires_in=left)
     standin.refresh_fault = "garbage"
-    result = subprocess.run(
-        [sys.executable, "-m", "awsswitch", "_asw", "bash", POWERUSER],
-        env=sandbox.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_awsswitch(sandbox, "_asw", "bash", POWERUSER)
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     assert ("export AWS_PROFILE=" in result.stdout) == (code == 0)
@@ -344,13 +330,7 @@ def test_ctrl_c_during_a_hung_refresh_on_a_terminal(standin, sandbox) -> None:
     write_grant(sandbox, standin, expires_in=-60)
     before = token_file(sandbox).read_bytes()
     standin.refresh_fault = "hang"
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "awsswitch", "_asw", "bash", POWERUSER],
-        env=sandbox.env,
-        encoding="utf-8",
-        timeout=30,
-    )
+    child = spawn_asw(sandbox)
     try:
         standin.wait_for_call("CreateToken", timeout=30)
         child.sendintr()

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from support.sso import (
     CORP_KEY,
     POWERUSER,
+    run_awsswitch,
     token_file,
     write_token,
 )
@@ -31,14 +31,7 @@ FAR_PAST = "0001-01-01T00:00:00+01:00"  # before datetime.min in UTC
 
 def _run(sandbox, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`awsswitch ARGS` off a terminal, with a bound: a hang fails the test, not the run."""
-    result = subprocess.run(
-        [sys.executable, "-m", "awsswitch", *args],
-        env={**sandbox.env, "AWSSWITCH_AWS_CLI": "native", **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_awsswitch(sandbox, *args, env={"AWSSWITCH_AWS_CLI": "native", **env})
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

@@ -15,6 +15,7 @@ from support.sso import (
     POWERUSER,
     READONLY,
     set_env,
+    spawn_asw,
     token_file,
     write_grant,
     write_token,
@@ -91,13 +92,7 @@ def test_ctrl_c_while_waiting_for_the_lock_on_a_terminal(standin, sandbox, held)
     pexpect = pytest.importorskip("pexpect")
     write_grant(sandbox, standin, expires_in=-60)
     before = token_file(sandbox).read_bytes()
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "awsswitch", "_asw", "bash", POWERUSER],
-        env=sandbox.env,
-        encoding="utf-8",
-        timeout=30,
-    )
+    child = spawn_asw(sandbox)
     try:
         child.expect(r"waiting for another awsswitch process to finish with sso-session corp")
         child.expect(r"Ctrl-C to stop")

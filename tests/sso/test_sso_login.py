@@ -20,6 +20,7 @@ from support.sso import (
     READONLY,
     REGION,
     START_URL,
+    TOKEN_FIELDS,
     fake_v1_aws,
     fake_v2_aws,
     make_exe,
@@ -84,16 +85,7 @@ def test_native_flow_end_to_end(sandbox, monkeypatch, sleeps, capfd) -> None:
 
     text = token_file(sandbox).read_text()
     token = json.loads(text)
-    assert list(token) == [
-        "startUrl",
-        "region",
-        "accessToken",
-        "expiresAt",
-        "clientId",
-        "clientSecret",
-        "registrationExpiresAt",
-        "refreshToken",
-    ]
+    assert list(token) == TOKEN_FIELDS
     assert (token["startUrl"], token["region"]) == (START_URL, REGION)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", token["expiresAt"])
     assert text == cache.dumps(token) and not text.endswith("\n")

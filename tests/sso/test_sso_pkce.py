@@ -25,6 +25,7 @@ from pkce_helpers import (
 from support.sso import (
     REGION,
     START_URL,
+    TOKEN_FIELDS,
     set_env,
     token_file,
 )
@@ -96,16 +97,7 @@ def test_pkce_login_end_to_end(standin, sandbox, visits, capfd) -> None:
     assert verifier not in err and exchange.params["code"] not in err
 
     token = json.loads(token_file(sandbox).read_text())
-    assert list(token) == [
-        "startUrl",
-        "region",
-        "accessToken",
-        "expiresAt",
-        "clientId",
-        "clientSecret",
-        "registrationExpiresAt",
-        "refreshToken",
-    ]
+    assert list(token) == TOKEN_FIELDS
     assert token["accessToken"] == exchange.result["accessToken"]
     assert standin.token_valid(token["accessToken"])
     reg = json.loads(corp_registration().read_text())

@@ -180,6 +180,35 @@ def python_json(
     return json.loads(out.stdout)
 
 
+def run_awsswitch(
+    sandbox: Any, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`python -m awsswitch ARGS` off a terminal (stdin closed), in the sandbox's environment
+    (plus `env`), with a bound: a hang fails the test, not the run."""
+    return subprocess.run(
+        [sys.executable, "-m", "awsswitch", *args],
+        env={**sandbox.env, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def spawn_asw(sandbox: Any, name: str = POWERUSER) -> Any:
+    """The switch core (`_asw bash NAME`) on a pty: a pexpect child (pexpect imported here so
+    that only the tests that spawn need it)."""
+    import pexpect
+
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "awsswitch", "_asw", "bash", name],
+        env=sandbox.env,
+        encoding="utf-8",
+        timeout=30,
+    )
+
+
 def set_env(sandbox: Any, monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
     for k, v in values.items():
         monkeypatch.setenv(k, v)
