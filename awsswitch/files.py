@@ -35,6 +35,7 @@ from awsswitch.errors import AwsswitchError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from typing import Any
 
 # Size caps for what awsswitch reads. A config with 10,000 profiles is about 1.5 MB.
 CONFIG_LIMIT = 64 * 1024 * 1024
@@ -454,3 +455,25 @@ def lock(
 
 def _locked_folders() -> Iterator[tuple[int, int]]:  # for tests
     return iter(list(_held))
+
+
+_sha256: Any = None  # the constructor, found on first use
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of `data`, in hex, from CPython's own sha256 (`_sha2` from 3.12, `_sha256`
+    before): hashlib would load OpenSSL first, milliseconds on every `asw`. Named at run
+    time: which one exists depends on the interpreter."""
+    global _sha256
+    if _sha256 is None:
+        for name in ("_sha2", "_sha256"):
+            try:
+                _sha256 = __import__(name).sha256
+                break
+            except (ImportError, AttributeError):
+                continue
+        else:  # pragma: no cover - other interpreters
+            from hashlib import sha256
+
+            _sha256 = sha256
+    return _sha256(data).hexdigest()

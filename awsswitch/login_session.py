@@ -31,10 +31,11 @@ import os
 import sys
 from datetime import datetime, timedelta, timezone
 
-from awsswitch import paths
+from awsswitch import files, paths
 from awsswitch.config.profiles import KIND_LOGIN, Profile, ProfileIndex
 from awsswitch.errors import AwsswitchError
 from awsswitch.record import Record
+from awsswitch.sso import hook
 from awsswitch.sso.state import (
     FRESH,
     LOGIN_NEEDED,
@@ -52,22 +53,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-
-def _builtin_sha256() -> Any:
-    """CPython's own sha256 (`_sha2` from 3.12, `_sha256` before): hashlib would load OpenSSL
-    first, milliseconds on every `asw`. Named at run time: which one exists depends on the
-    interpreter."""
-    for name in ("_sha2", "_sha256"):
-        try:
-            return __import__(name).sha256
-        except (ImportError, AttributeError):
-            continue
-    from hashlib import sha256  # pragma: no cover - other interpreters
-
-    return sha256  # pragma: no cover
-
-
-_SHA256 = _builtin_sha256()
 
 __all__ = [
     "FRESH",
@@ -158,7 +143,7 @@ def cache_dir(env: Mapping[str, str] | None = None) -> str:
 
 def cache_key(session: str) -> str:
     """botocore's generate_login_cache_key: sha256 of the login_session value, in hex."""
-    return _SHA256(session.encode("utf-8")).hexdigest()
+    return files.sha256_hex(session.encode("utf-8"))
 
 
 def cache_file(session: str, env: Mapping[str, str] | None = None) -> str:
@@ -264,13 +249,9 @@ def status(
     return None if target is None else status_of(target, now)
 
 
-class LoginNeeded(AwsswitchError):
-    """The session needs `aws login`, which was not (or could not be) run (exit 1)."""
-
-    def __init__(self, message: str, target: LoginTarget, why: str) -> None:
-        super().__init__(message)
-        self.target = target
-        self.why = why
+class LoginNeeded(hook.LoginNeeded):
+    """The session needs `aws login`, which was not (or could not be) run (exit 1); its
+    `target` is a LoginTarget."""
 
 
 def ensure_fresh(
@@ -384,36 +365,12 @@ def login(cli: Cli, target: LoginTarget, env: Mapping[str, str], *, remote: bool
     whether to replace the profile's session), its stdout and stderr go to our stderr (never
     stdout, which the shell evals). The child gets `env` (so AWS_LOGIN_CACHE_DIRECTORY and
     AWS_CONFIG_FILE agree with ours) without AWS_PROFILE/AWS_DEFAULT_PROFILE."""
-    import subprocess
-
     from awsswitch.sso import cli_login
 
-    child_env = {k: v for k, v in env.items() if k not in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")}
     args = command(cli, target, remote=remote)
     shown = target.login_hint + (" --remote" if remote else "")
     _say(f"running `{shown}`")
-    sys.stderr.flush()
-    try:
-        proc = subprocess.run(
-            args,
-            stdout=sys.stderr.fileno(),
-            stderr=sys.stderr.fileno(),
-            env=child_env,
-            timeout=cli_login.LOGIN_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
-        raise AwsswitchError(
-            f"`{shown}` did not finish within {cli_login.LOGIN_TIMEOUT // 60} minutes; "
-            "it was stopped"
-        ) from None
-    except OSError as exc:
-        from awsswitch.context import display
-
-        raise AwsswitchError(f"could not run {display(cli.path)}: {exc}") from None
-    if proc.returncode in (130, -2):  # the CLI saw the Ctrl-C (SIGINT) before we did
-        raise KeyboardInterrupt
-    if proc.returncode != 0:
-        raise AwsswitchError(f"`{shown}` failed (exit {proc.returncode}) for {target.label}")
+    cli_login.run(args, env, shown, target.label)
 
 
 def _say(message: str) -> None:

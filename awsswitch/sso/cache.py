@@ -24,7 +24,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from awsswitch import files, paths
-from awsswitch.sso.state import load_json, parse_time, utc_now
+from awsswitch.errors import AwsswitchError
+from awsswitch.sso.state import SsoTarget, load_json, parse_time, utc_now
 
 REGISTRATION_EXPIRY_WINDOW = 15 * 60  # the CLI re-registers a client expiring within 15 min
 # Limits for what a reply may hold. The portal's longest session is 90 days; an access
@@ -128,6 +129,28 @@ def token_from_create_token(
     if refresh_token is not None:  # botocore and the CLI keep it only when returned
         token["refreshToken"] = refresh_token
     return token
+
+
+def token_from_login(
+    target: SsoTarget, response: Mapping[str, Any], reg: Mapping[str, Any], started: datetime
+) -> dict[str, Any]:
+    """The token a login's CreateToken `response` gives, with the client registration `reg`
+    it used (both login flows, device code and PKCE); an unusable reply is the login's failure
+    (AwsswitchError), and nothing is cached."""
+    try:
+        return token_from_create_token(
+            start_url=target.start_url,
+            region=target.region,
+            response=response,
+            client_id=reg["clientId"],
+            client_secret=reg["clientSecret"],
+            registration_expires_at=reg["expiresAt"],
+            now=started,
+        )
+    except BadReply as exc:
+        raise AwsswitchError(
+            f"login for {target.label} failed: the service sent an unusable token ({exc})"
+        ) from None
 
 
 # -- client registrations -------------------------------------------------------------

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from awsswitch.context import which
+from awsswitch.context import display, which
 from awsswitch.errors import AwsswitchError
 from awsswitch.sso.state import SsoTarget
 
@@ -124,8 +124,17 @@ def login(
 ) -> None:
     """Run `aws sso login`: stdin stays on the terminal, its stdout and stderr go to our
     stderr (never stdout, which the shell evals). Ctrl-C raises KeyboardInterrupt."""
-    child_env = {k: v for k, v in env.items() if k not in _DROP}
     args = command(cli, target, no_browser=no_browser, device_code=device_code)
+    run(args, env, " ".join(args[1:]), target.label)
+
+
+def run(args: list[str], env: Mapping[str, str], shown: str, label: str) -> None:
+    """Run an AWS CLI login command `args` (shown as `shown`, for `label`): stdin stays on
+    the terminal, its stdout and stderr go to our stderr (never stdout, which the shell
+    evals); the child's environment is `env` without AWS_PROFILE/AWS_DEFAULT_PROFILE (the
+    command names its own). Bounded by LOGIN_TIMEOUT; exit 130 (or killed by SIGINT) is a
+    Ctrl-C (KeyboardInterrupt), any other nonzero exit an AwsswitchError."""
+    child_env = {k: v for k, v in env.items() if k not in _DROP}
     sys.stderr.flush()
     try:
         proc = subprocess.run(
@@ -137,14 +146,12 @@ def login(
         )
     except subprocess.TimeoutExpired:
         raise AwsswitchError(
-            f"`{' '.join(args[1:])}` did not finish within {LOGIN_TIMEOUT // 60} minutes for "
-            f"{target.label}; it was stopped"
+            f"`{shown}` did not finish within {LOGIN_TIMEOUT // 60} minutes for {label}; "
+            "it was stopped"
         ) from None
     except OSError as exc:
-        raise AwsswitchError(f"could not run {cli.path}: {exc}") from None
+        raise AwsswitchError(f"could not run {display(args[0])}: {exc}") from None
     if proc.returncode in (130, -2):  # the CLI saw the Ctrl-C (SIGINT) before we did
         raise KeyboardInterrupt
     if proc.returncode != 0:
-        raise AwsswitchError(
-            f"`{' '.join(args[1:])}` failed (exit {proc.returncode}) for {target.label}"
-        )
+        raise AwsswitchError(f"`{shown}` failed (exit {proc.returncode}) for {label}")

@@ -34,6 +34,7 @@ from awsswitch.sso.state import SsoTarget
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any
 
 # What ensure_* did, for `awsswitch login` to report.
 KEPT = "kept"
@@ -42,9 +43,10 @@ LOGGED_IN = "logged-in"
 
 
 class LoginNeeded(AwsswitchError):
-    """Off a terminal, the session needs a login that was not attempted (exit 1)."""
+    """Off a terminal, the session needs a login that was not attempted (exit 1). `target` is
+    the session's SsoTarget (or, from login_session, its LoginTarget); `why` the state."""
 
-    def __init__(self, message: str, target: SsoTarget, why: str) -> None:
+    def __init__(self, message: str, target: SsoTarget | Any, why: str) -> None:
         super().__init__(message)
         self.target = target
         self.why = why

@@ -190,20 +190,7 @@ def login(
                 f"login for {target.label} failed: {clients.describe(exc, secrets)}"
             ) from None
         else:
-            try:
-                token = cache.token_from_create_token(
-                    start_url=target.start_url,
-                    region=target.region,
-                    response=response,
-                    client_id=reg["clientId"],
-                    client_secret=reg["clientSecret"],
-                    registration_expires_at=reg["expiresAt"],
-                    now=started,
-                )
-            except cache.BadReply as exc:
-                raise AwsswitchError(
-                    f"login for {target.label} failed: the service sent an unusable token ({exc})"
-                ) from None
+            token = cache.token_from_login(target, response, reg, started)
             cache.write_json(target.cache_file, token)
             print(f"Successfully logged into Start URL: {display(target.start_url)}", file=out)
             return token

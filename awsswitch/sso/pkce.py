@@ -307,20 +307,7 @@ def _exchange(
         raise AwsswitchError(
             f"login for {target.label} failed: {clients.describe(exc, secrets_)}"
         ) from None
-    try:
-        return cache.token_from_create_token(
-            start_url=target.start_url,
-            region=target.region,
-            response=response,
-            client_id=reg["clientId"],
-            client_secret=reg["clientSecret"],
-            registration_expires_at=reg["expiresAt"],
-            now=started,
-        )
-    except cache.BadReply as exc:
-        raise AwsswitchError(
-            f"login for {target.label} failed: the service sent an unusable token ({exc})"
-        ) from None
+    return cache.token_from_login(target, response, reg, started)
 
 
 def _show(url: str, target: SsoTarget, plan: browser.Plan, out: TextIO) -> None:
