@@ -100,9 +100,9 @@ class LoginTarget(Record):
     @property
     def login_hint(self) -> str:
         """The command that signs this profile in again, ready to paste into a shell."""
-        from awsswitch.sso.state import _shell_word
+        from awsswitch.sso.state import shell_word
 
-        return f"aws login --profile {_shell_word(self.profile)}"
+        return f"aws login --profile {shell_word(self.profile)}"
 
 
 class LoginStatus(Record):

@@ -231,6 +231,7 @@ def browser_command(
     import shlex
 
     from awsswitch.context import which
+    from awsswitch.sso import browser
 
     for value, origin in ((explicit, "--browser"), (configured, "awsswitch_browser")):
         if value is not None:
@@ -241,13 +242,9 @@ def browser_command(
             if not argv:
                 raise UsageError(f"{origin} is empty")
             return argv, origin
-    for candidate in (env.get("BROWSER") or "").split(":"):
-        try:
-            argv = shlex.split(candidate)
-        except ValueError:
-            continue
-        if argv and which(argv[0], env):
-            return argv, "$BROWSER"
+    from_env = browser.from_browser_variable(env)
+    if from_env is not None:
+        return from_env, "$BROWSER"
     opener = "open" if platform == "darwin" else "xdg-open"
     if which(opener, env):
         return [opener], "the system"

@@ -89,6 +89,22 @@ def remote_without_display(env: Mapping[str, str]) -> bool:
     return bool(ssh) and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
+def from_browser_variable(env: Mapping[str, str]) -> list[str] | None:
+    """The first entry of $BROWSER (a colon-separated list, as Python's webbrowser reads it)
+    whose command is on PATH, split like a shell splits words; None when there is none.
+    An entry that cannot be split is skipped, as one that is not found."""
+    import shlex
+
+    for candidate in (env.get("BROWSER") or "").split(":"):
+        try:
+            argv = shlex.split(candidate)
+        except ValueError:
+            continue
+        if argv and which(argv[0], env):
+            return argv
+    return None
+
+
 def command(
     configured_value: str | None, env: Mapping[str, str], platform: str | None = None
 ) -> tuple[tuple[str, ...] | None, str, str]:
@@ -111,13 +127,9 @@ def command(
         return tuple(argv), KEY, ""
     if remote_without_display(env):
         return None, "", "an SSH session without a forwarded display"
-    for candidate in (env.get("BROWSER") or "").split(":"):
-        try:
-            argv = shlex.split(candidate)
-        except ValueError:
-            continue
-        if argv and which(argv[0], env):
-            return tuple(argv), "$BROWSER", ""
+    from_env = from_browser_variable(env)
+    if from_env is not None:
+        return tuple(from_env), "$BROWSER", ""
     if platform == "darwin":
         return ("open",), "the system opener", ""
     if platform.startswith(("win", "cygwin")):

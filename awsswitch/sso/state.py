@@ -108,9 +108,9 @@ class SsoTarget(Record):
         """`awsswitch login OPTIONS...` for this target (e.g. "--force"), ready to paste."""
         words = ["awsswitch login", *options]
         if self.session is not None:
-            words.append(f"--sso-session {_shell_word(self.session)}")
+            words.append(f"--sso-session {shell_word(self.session)}")
         else:
-            words.append(_shell_word(self.profile or ""))
+            words.append(shell_word(self.profile or ""))
         return " ".join(words)
 
     def config_problem(self) -> str:
@@ -139,7 +139,7 @@ class SsoTarget(Record):
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=@%/:,")
 
 
-def _shell_word(text: str) -> str:
+def shell_word(text: str) -> str:
     """`text` as one shell word (shlex.quote without its `re` import), escaped for display."""
     from awsswitch.context import display
 
