@@ -6,6 +6,8 @@ environment are shown through `display` (no escape sequence reaches the terminal
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from awsswitch.config.profiles import Profile, ProfileIndex, load_index
 from awsswitch.context import Environment, display
 from awsswitch.errors import AwsswitchError
@@ -16,6 +18,21 @@ _STATE_WORDS = {
     state.REFRESHABLE: "refresh due (awsswitch refreshes it silently on the next switch)",
     state.LOGIN_NEEDED: "login needed",
 }
+# A console session (`aws login`): the SDK, not awsswitch, refreshes its credentials.
+_LOGIN_WORDS = {
+    **_STATE_WORDS,
+    state.REFRESHABLE: "refresh due (the SDK refreshes it on use)",
+}
+
+
+def _local(when: datetime) -> str:
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _timing(left: float | None, expires_at: datetime | None) -> str:
+    """ ", 5 minutes left, expires <local time>" (the parts that are known)."""
+    timing = f", {state.describe_left(left)}" if left is not None else ""
+    return timing + (f", expires {_local(expires_at)}" if expires_at is not None else "")
 
 
 class _Report:
@@ -89,25 +106,47 @@ def _print_profile(
     if region:
         say("region", display(region))
     if target is None:
-        say("token", "none (not an SSO profile)")
+        if not _print_login_session(report, p, index, ctx):
+            say("token", "none (not an SSO profile)")
         return
     st = state.status_of(target)
-    left = st.seconds_left()
-    expires = (
-        f", expires {st.expires_at.astimezone().strftime('%Y-%m-%d %H:%M:%S %Z')}"
-        if st.expires_at is not None
-        else ""
-    )
-    timing = f", {state.describe_left(left)}" if left is not None else ""
-    say("token", f"{_STATE_WORDS[st.state]}{timing}{expires}")
+    say("token", _STATE_WORDS[st.state] + _timing(st.seconds_left(), st.expires_at))
+    if st.session_ends_at is not None:
+        ends = _local(st.session_ends_at)
+        if st.session_end_basis == state.END_REGISTRATION:
+            say(
+                "session",
+                f"renewable until {ends} at most (client registration; the portal's own "
+                "session length is not known locally)",
+            )
+        else:
+            say("session", f"ends with the token at {ends} (no refresh token)")
     if st.state == state.LOGIN_NEEDED:
-        hint = (
-            f"awsswitch login --sso-session {target.session}"
-            if target.session is not None
-            else f"awsswitch login {target.profile}"
-        )
-        say("", display(f"{st.reason}; run `{hint}`"))
+        say("", display(f"{st.reason}; run `{target.login_hint}`"))
     say("cache", display(select.display_path(st.cache_file, env)))
+
+
+def _print_login_session(
+    report: _Report, p: Profile, index: ProfileIndex, ctx: Environment
+) -> bool:
+    """A console session's (`aws login`, login_session = ARN, on `p` or at the end of its
+    source_profile chain) state, as for an SSO token; False when `p` uses none."""
+    from awsswitch import login_session
+
+    say = report.line
+    env = ctx.env
+    target = login_session.link(p, index, env)
+    if target is None:
+        return False
+    st = login_session.status_of(target)
+    say("session", display(f"console session {st.session or target.session}"))
+    say("token", _LOGIN_WORDS[st.state] + _timing(st.seconds_left(), st.expires_at))
+    if st.refresh_until is not None:
+        say("refresh", f"until {_local(st.refresh_until)} at most (sign-in + 12 hours)")
+    if st.state == state.LOGIN_NEEDED:
+        say("", display(f"{st.reason}; run `{target.login_hint}`"))
+    say("cache", display(select.display_path(st.cache_file, env)))
+    return True
 
 
 def _verify(report: _Report, p: Profile) -> None:

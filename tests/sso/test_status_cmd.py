@@ -3,6 +3,7 @@ token state and time left; `--verify` asks STS (a local fake) through boto3."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -156,3 +157,90 @@ def test_status_verify_failure_is_exit_1(standin, sandbox, fake_sts) -> None:
     assert result.returncode == 1
     assert "verify failed" in result.stderr
     assert fake_sts == []
+
+
+def test_status_session_end_renewable_and_token_only(sandbox) -> None:
+    write_token(sandbox, expires_in=3600, registration_expires_in=5 * 86400)
+    lines = sandbox.run("status", POWERUSER).stdout.splitlines()
+    ends = [line for line in lines if line.startswith("session:") and "renewable" in line]
+    assert len(ends) == 1 and _fields("\n".join(lines))["token"].startswith("fresh")
+    assert ends[0].endswith(
+        "at most (client registration; the portal's own session length is not known locally)"
+    )
+    write_token(sandbox, expires_in=3600, refreshable=False)
+    lines = sandbox.run("status", POWERUSER).stdout.splitlines()
+    ends = [line for line in lines if line.startswith("session:") and "ends with" in line]
+    assert len(ends) == 1 and ends[0].endswith("(no refresh token)")
+
+
+def test_status_login_hint_is_the_targets(sandbox) -> None:
+    sandbox.write_config(
+        sandbox.config.read_text() + '\n[sso-session "it\'s"]\nsso_start_url = '
+        "https://d-1.awsapps.com/start\nsso_region = us-east-1\n\n[profile q]\n"
+        "sso_session = it's\nsso_account_id = 1\nsso_role_name = R\n"
+    )
+    result = sandbox.run("status", "q")
+    assert result.returncode == 0, result.stderr
+    assert "run `awsswitch login --sso-session 'it'\\''s'`" in result.stdout
+
+
+def _login_cache(sandbox, arn: str, expires_in: float, signed_in_ago: float) -> None:
+    """A console session's cache entry, the fields status reads (`aws login` writes more)."""
+    import base64
+    import json
+    from datetime import datetime, timedelta, timezone
+
+    from awsswitch import login_session
+
+    now = datetime.now(timezone.utc)
+    iat = int((now - timedelta(seconds=signed_in_ago)).timestamp())
+    part = base64.urlsafe_b64encode(json.dumps({"sub": arn, "iat": iat}).encode()).decode()
+    body = {
+        "accessToken": {
+            "accessKeyId": "ASIAEXAMPLE",
+            "secretAccessKey": "s",
+            "sessionToken": "t",
+            "accountId": arn.split(":")[4],
+            "expiresAt": (now + timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "refreshToken": "r",
+        "dpopKey": "k",
+        "idToken": f"e30.{part.rstrip('=')}.c2ln",
+    }
+    path = login_session.cache_file(arn, sandbox.env)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(body, f)
+
+
+@pytest.mark.parametrize(("expires_in", "word"), [(3600, "fresh"), (-600, "refresh due")])
+def test_status_console_session(sandbox, expires_in: int, word: str) -> None:
+    arn = "arn:aws:sts::012345678910:assumed-role/Admin/admin"
+    sandbox.write_config(
+        sandbox.config.read_text() + f"\n[profile console]\nlogin_session = {arn}\n\n"
+        "[profile viaconsole]\nrole_arn = arn:aws:iam::012345678910:role/X\n"
+        "source_profile = console\n"
+    )
+    _login_cache(sandbox, arn, expires_in, signed_in_ago=3600)
+    for name in ("console", "viaconsole"):
+        result = sandbox.run("status", name)
+        assert result.returncode == 0, result.stderr
+        fields = _fields(result.stdout)
+        assert fields["session"] == f"console session {arn}"
+        assert fields["token"].startswith(word) and ", expires " in fields["token"]
+        assert (
+            fields["refresh"].startswith("until ") and "(sign-in + 12 hours)" in fields["refresh"]
+        )
+        assert fields["cache"].startswith("~/")
+
+
+def test_status_console_session_login_needed(sandbox) -> None:
+    arn = "arn:aws:sts::012345678910:assumed-role/Admin/admin"
+    sandbox.write_config(
+        sandbox.config.read_text() + f"\n[profile console]\nlogin_session = {arn}\n"
+    )
+    result = sandbox.run("status", "console")
+    assert result.returncode == 0, result.stderr
+    assert _fields(result.stdout)["token"].startswith("login needed")
+    assert "run `aws login --profile console`" in result.stdout
