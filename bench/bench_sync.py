@@ -4,7 +4,7 @@
 Starts the stand-in with 1,000 accounts x 3 roles and 20 ms added per API call, then times
 `awsswitch sync` (a real process, temporary HOME, fresh token in the cache) three ways:
 a first sync at the default concurrency, a re-run that changes nothing, and a first sync with
-`--concurrency 1`. Prints one JSON line on stdout (a table on stderr). Budget (DESIGN.md):
+`--concurrency 1`. Prints one JSON line on stdout (a table on stderr). Budget (docs/benchmarks.md):
 the default first sync within 10 s.
 
     python bench/bench_sync.py [--accounts 1000] [--roles 3] [--latency-ms 20] [--no-serial]

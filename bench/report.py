@@ -29,7 +29,7 @@ class Row:
     ratio: float | None = None  # median / bare Python median
     value: float | None = None  # a non-time figure (processes, KiB, seconds)
     unit: str = "ms"
-    budget: str = ""  # DESIGN's budget line, or "" when none applies
+    budget: str = ""  # the budget line (docs/benchmarks.md), or "" when none applies
     status: str = INFO  # met / missed / info / n/a (piece missing or failed)
     note: str = ""
     extra: dict[str, object] = field(default_factory=dict)
@@ -121,7 +121,7 @@ GROUP_TITLES = {
 }
 
 
-# DESIGN's budget lines and the rows that decide each (worst of them).
+# The budget lines (docs/benchmarks.md) and the rows that decide each (worst of them).
 BUDGET_LINES: list[tuple[str, str, str, str]] = [
     # (budget line, budget text, row-id prefix pattern, metric)
     ("`awsswitch init SHELL` (every shell start)", "≤ 2× bare Python", r"init\.", "ratio"),
@@ -139,7 +139,7 @@ BUDGET_LINES: list[tuple[str, str, str, str]] = [
         "value",
     ),
     (
-        "prompt segment, fish (DESIGN: Prompt)",
+        "prompt segment, fish (budget: at most one process)",
         "≤ 1 process per render",
         r"prompt\.fish\.procs",
         "value",
@@ -174,7 +174,7 @@ def _metric(row: Row, name: str) -> float:
 
 
 def summary(rows: list[Row]) -> list[dict[str, str]]:
-    """One verdict per DESIGN budget line: the worst of its rows (n/a if none measured)."""
+    """One verdict per budget line: the worst of its rows (n/a if none measured)."""
     out = []
     for title, budget, pattern, metric in BUDGET_LINES:
         rx = re.compile(pattern)
@@ -229,7 +229,7 @@ def to_markdown(rows: list[Row], info: dict[str, str], bare_ms: float | None, no
             f"(interleaved); that floor's median at the start of the run: **{_ms(bare_ms)}**."
         )
         out.append("")
-    out.append("## Budget (DESIGN) at a glance")
+    out.append("## Budget at a glance")
     out.append("")
     out.append("| budget line | budget | figure (worst row) | verdict | which |")
     out.append("| --- | --- | --- | --- | --- |")

@@ -1,4 +1,5 @@
-"""awsswitch bench: one command, every figure of DESIGN's performance budget, peers beside it.
+"""awsswitch bench: one command, every figure of the performance budget (docs/benchmarks.md),
+peers beside it.
 
     python bench/run.py [--quick] [--out bench/results] [--only GROUP,...] [--no-peers]
 

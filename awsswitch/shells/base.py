@@ -1,6 +1,6 @@
 """What every shell emitter does: quote, set/unset variables, aliases, render `init`.
 
-Rules that keep emitted code safe (see DESIGN "Streams and exit codes"):
+Rules that keep emitted code safe (docs/design.md, "Streams and exit codes"):
 - user data (profile names, regions, paths) only ever appears as one complete quoted word,
   made by the shell's own `quote`;
 - variable, function and alias names are validated and emitted raw, never quoted;

@@ -38,8 +38,9 @@ def importtime(argv: list[str], env: dict[str, str]) -> dict[str, object]:
 @guarded
 def imports(ctx: Ctx) -> None:
     """`python -X importtime` of each hot path: what it imports and what that costs. The
-    forbidden list is DESIGN's (typer, click, rich, boto3; plus botocore, pydantic and
-    shellingham from the project rules); tests/switch/test_hot_imports.py asserts the same."""
+    forbidden list is the budget's (docs/benchmarks.md: typer, click, rich, boto3; plus botocore,
+    pydantic and shellingham from the project rules); tests/switch/test_hot_imports.py asserts
+    the same."""
     paths: dict[str, tuple[list[str], dict[str, str]]] = {
         f"init {sh}": (awsswitch_argv("init", sh), ctx.env()) for sh in sc.SHELLS
     }

@@ -100,7 +100,7 @@ def prompt(ctx: Ctx) -> None:
             what=f"processes per prompt render in {shell} (counted over {traced:,} renders)",
             unit="procs/render",
             budget=f"{procs(limit)} per render"
-            + ("" if shell != "fish" else " (DESIGN: at most one in fish)"),
+            + ("" if shell != "fish" else " (budget: at most one in fish)"),
             command=f"{shell}: strace -f over {traced} renders (hooks + prompt expansion)",
         )
         if fail:

@@ -23,7 +23,7 @@ def test_run_baseline_writes_both_reports(tmp_path: Path, sandbox: Any) -> None:
     floor = rows["baseline.python"]
     assert floor["median_ms"] > 0 and floor["n"] > 0 and floor["status"] == "info"
     markdown = (out / "report.md").read_text(encoding="utf-8")
-    assert "## Budget (DESIGN) at a glance" in markdown and "`python3 -c pass`" in markdown
+    assert "## Budget at a glance" in markdown and "`python3 -c pass`" in markdown
 
 
 def test_guarded_turns_an_exception_into_an_na_row(monkeypatch: Any) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-# Never on a hot path (DESIGN: performance budget; COMMON rules).
+# Never on a hot path (docs/benchmarks.md, the budget).
 FORBIDDEN = ("typer", "click", "rich", "boto3", "botocore", "pydantic", "shellingham")
 # The config reader replaced configparser with a stdlib scanner that imports only what Python has
 # loaded at start-up (awsswitch/configfile.py), so the switch path must not load configparser.
