@@ -115,12 +115,12 @@ def _print_profile(
         ends = _local(st.session_ends_at)
         if st.session_end_basis == state.END_REGISTRATION:
             say(
-                "session",
+                "ends",
                 f"renewable until {ends} at most (client registration; the portal's own "
                 "session length is not known locally)",
             )
         else:
-            say("session", f"ends with the token at {ends} (no refresh token)")
+            say("ends", f"with the token at {ends} (no refresh token)")
     if st.state == state.LOGIN_NEEDED:
         say("", display(f"{st.reason}; run `{target.login_hint}`"))
     say("cache", display(select.display_path(st.cache_file, env)))

@@ -36,24 +36,8 @@ LIMIT = 4096  # a name and a region take a few dozen bytes
 STAMP_LIMIT = 64  # what the shells read of the stamp, too
 
 
-def _builtin_sha256():  # the C type has no public name to annotate with
-    """CPython's own sha256 (`_sha2` from 3.12, `_sha256` before): hashlib would load
-    OpenSSL first, milliseconds on the switch path."""
-    for name in ("_sha2", "_sha256"):
-        try:
-            return __import__(name).sha256
-        except (ImportError, AttributeError):
-            continue
-    from hashlib import sha256  # pragma: no cover - other interpreters
-
-    return sha256  # pragma: no cover
-
-
-_SHA256 = _builtin_sha256()
-
-
 def sha256(data: bytes) -> str:
-    return _SHA256(data).hexdigest()
+    return files.sha256_hex(data)
 
 
 def _bytes(text: str) -> bytes:

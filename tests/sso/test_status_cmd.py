@@ -162,14 +162,14 @@ def test_status_verify_failure_is_exit_1(standin, sandbox, fake_sts) -> None:
 def test_status_session_end_renewable_and_token_only(sandbox) -> None:
     write_token(sandbox, expires_in=3600, registration_expires_in=5 * 86400)
     lines = sandbox.run("status", POWERUSER).stdout.splitlines()
-    ends = [line for line in lines if line.startswith("session:") and "renewable" in line]
+    ends = [line for line in lines if line.startswith("ends:") and "renewable" in line]
     assert len(ends) == 1 and _fields("\n".join(lines))["token"].startswith("fresh")
     assert ends[0].endswith(
         "at most (client registration; the portal's own session length is not known locally)"
     )
     write_token(sandbox, expires_in=3600, refreshable=False)
     lines = sandbox.run("status", POWERUSER).stdout.splitlines()
-    ends = [line for line in lines if line.startswith("session:") and "ends with" in line]
+    ends = [line for line in lines if line.startswith("ends:") and "with the token" in line]
     assert len(ends) == 1 and ends[0].endswith("(no refresh token)")
 
 
