@@ -6,19 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from awsswitch import awsenv
 from awsswitch.doctor.facts import Facts
 from awsswitch.doctor.model import INFO, PROBLEM, Finding
 from awsswitch.doctor.resolve import assumes_role, web_identity
 from awsswitch.sso.state import parse_time
 
-KEY_VARS = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_SESSION_EXPIRATION",
-)
+KEY_VARS = awsenv.KEY_VARIABLES
 # Other tools' markers; prompts (starship, powerlevel10k, oh-my-posh) rank them above
 # AWS_PROFILE, and each comes with keys of its own in the environment.
 TOOLS = (

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import sys
 
+from awsswitch import awsenv
 from awsswitch.context import Environment, display
 from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
 from awsswitch.shells import Shell, get_shell
@@ -33,23 +34,8 @@ if TYPE_CHECKING:
 
     from awsswitch.config.profiles import Profile, ProfileIndex
 
-# Cleared on every switch: they would override AWS_PROFILE (botocore reads
-# AWS_DEFAULT_PROFILE first; env keys beat any profile) or make prompts show another
-# identity (starship, powerlevel10k, oh-my-posh rank these above AWS_PROFILE).
-CONFLICTING = (
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_SESSION_EXPIRATION",
-    "AWSUME_PROFILE",
-    "AWSUME_EXPIRATION",
-    "AWSU_PROFILE",
-    "AWS_SSO_PROFILE",
-)
-REGION_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION")
+CONFLICTING = awsenv.CONFLICTING  # cleared on every switch (see awsswitch/awsenv.py)
+REGION_VARS = awsenv.REGION_VARIABLES
 
 V_PROFILE = "AWSSWITCH_PROFILE"
 V_SHORT = "AWSSWITCH_SHORT"
