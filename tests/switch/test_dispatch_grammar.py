@@ -12,6 +12,7 @@ import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.configs import HOME_CONFIG
 
 from awsswitch.__main__ import SIMPLE, parse_simple
 from awsswitch.cli import app
@@ -98,20 +99,7 @@ def test_fast_parser_examples():
     assert parse_simple("status", ["--verify=1"]) is None
 
 
-CONFIG = """\
-[sso-session awssso.home]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = eu-west-1
-
-[profile awsprofile.home.poweruser]
-sso_session = awssso.home
-sso_account_id = 123412341234
-sso_role_name = PowerUserAccess
-region = eu-west-1
-
-[profile keys]
-region = us-east-1
-"""
+CONFIG = HOME_CONFIG + "\n[profile keys]\nregion = us-east-1\n"
 
 # The real entry point with the fast parsers switched off: every command goes through typer.
 VIA_TYPER = """

@@ -7,55 +7,21 @@ records `sys.modules` at exit, like tests/switch/test_hot_imports.py."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.configs import HOME_CONFIG
+from support.imports import probe
 
 HEAVY = ("typer", "click", "rich", "pydantic", "boto3", "botocore", "shellingham")
 
-PROBE = r"""
-import atexit, json, sys
-out = sys.argv[1]
-def _dump():
-    with open(out, "w", encoding="utf-8") as fh:
-        json.dump(sorted(sys.modules), fh)
-atexit.register(_dump)
-from awsswitch.__main__ import main
-sys.exit(main(sys.argv[2:]))
-"""
 
-CONFIG = """\
-[sso-session awssso.home]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = eu-west-1
-
-[profile awsprofile.home.poweruser]
-sso_session = awssso.home
-sso_account_id = 123412341234
-sso_role_name = PowerUserAccess
-
-[profile keys]
-region = us-east-1
-"""
+CONFIG = HOME_CONFIG + "\n[profile keys]\nregion = us-east-1\n"
 
 
 def _modules(sandbox, tmp_path: Path, *args: str, **env: str):
-    out = tmp_path / "modules.json"
-    out.unlink(missing_ok=True)
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
-        env={**sandbox.env, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.exists(), proc.stderr
-    heavy = sorted(m for m in json.loads(out.read_text()) if m.split(".")[0] in HEAVY)
-    return heavy, proc
+    modules, proc = probe(sandbox, tmp_path, *args, **env)
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY), proc
 
 
 @pytest.mark.parametrize(

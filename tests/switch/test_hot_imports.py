@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from support.imports import PROBE, probe
 
 # Never on a hot path (docs/benchmarks.md, the budget).
 FORBIDDEN = ("typer", "click", "rich", "boto3", "botocore", "pydantic", "shellingham")
@@ -29,18 +30,6 @@ PROFILE = "awsprofile.home.poweruser"
 START_URL = "https://d-9000000000.awsapps.com/start"
 
 # Runs the entry point as the console script does, then dumps sys.modules at interpreter exit.
-PROBE = r"""
-import atexit, sys
-out = sys.argv[1]
-def _dump():
-    import json
-    with open(out, "w", encoding="utf-8") as fh:
-        json.dump(sorted(sys.modules), fh)
-atexit.register(_dump)
-sys.argv = ["awsswitch", *sys.argv[2:]]
-from awsswitch.__main__ import main
-sys.exit(main())
-"""
 
 
 def _require_module(name: str, what: str) -> None:
@@ -85,24 +74,6 @@ def _write_fixture(sandbox) -> None:
     (sandbox.sso_cache / f"{key}.json").write_text(json.dumps(token), encoding="utf-8")
 
 
-def _probe(
-    sandbox, tmp_path: Path, *args: str, **env: str
-) -> tuple[set[str], subprocess.CompletedProcess]:
-    out = tmp_path / f"modules-{abs(hash(args))}.json"
-    out.unlink(missing_ok=True)
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
-        env={**sandbox.env, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-    )
-    assert out.exists(), f"awsswitch {' '.join(args)} died before exit: {proc.stderr[-800:]}"
-    return set(json.loads(out.read_text(encoding="utf-8"))), proc
-
-
 def _heavy(modules: set[str], banned: tuple[str, ...] = FORBIDDEN) -> list[str]:
     return sorted(m for m in modules if m.split(".")[0] in banned)
 
@@ -125,7 +96,7 @@ def test_init_imports_stay_stdlib(sandbox, tmp_path: Path, shell: str, options: 
     _require_module("awsswitch.switch.init", "`awsswitch init`")
     _write_fixture(sandbox)
     args = ("init", shell, *options)
-    modules, proc = _probe(sandbox, tmp_path, *args)
+    modules, proc = probe(sandbox, tmp_path, *args)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip(), "init printed no integration code"
     assert not _heavy(modules), _explain(args, _heavy(modules))
@@ -142,7 +113,7 @@ def test_switch_with_fresh_token_stays_stdlib(sandbox, tmp_path: Path, shell: st
     args = ("_asw", shell, "home.poweruser")
     # First run builds any profile index cache, the second one uses it: both paths are hot.
     for attempt in ("cold", "warm"):
-        modules, proc = _probe(sandbox, tmp_path, *args)
+        modules, proc = probe(sandbox, tmp_path, *args)
         assert proc.returncode == 0, f"{attempt}: {proc.stderr}"
         assert "AWS_PROFILE" in proc.stdout and PROFILE in proc.stdout, proc.stdout
         banned = FORBIDDEN + SWITCH_ALSO_FORBIDDEN
@@ -176,7 +147,7 @@ def test_switch_core_forms_stay_stdlib(sandbox, tmp_path: Path, args: tuple[str,
     _require_module("awsswitch.switch.core", "the switch core `awsswitch _asw`")
     _write_fixture(sandbox)
     full = ("_asw", "bash", *args)
-    modules, proc = _probe(sandbox, tmp_path, *full, **env)
+    modules, proc = probe(sandbox, tmp_path, *full, **env)
     assert proc.returncode == 0, proc.stderr
     assert not _heavy(modules), _explain(full, _heavy(modules))
 
@@ -186,7 +157,7 @@ def test_unknown_name_stays_stdlib(sandbox, tmp_path: Path):
     _require_module("awsswitch.switch.core", "the switch core `awsswitch _asw`")
     _write_fixture(sandbox)
     args = ("_asw", "bash", "no-such-profile-anywhere")
-    modules, proc = _probe(sandbox, tmp_path, *args)
+    modules, proc = probe(sandbox, tmp_path, *args)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == "", "stdout must carry shell code only, and nothing on failure"
     assert not _heavy(modules), _explain(args, _heavy(modules))
@@ -205,7 +176,7 @@ def test_cli_without_network_work_does_not_import_boto3(sandbox, tmp_path: Path,
     if args[0] == "list":
         _require_module("awsswitch.commands.list_profiles", "`awsswitch list`")
     _write_fixture(sandbox)
-    modules, proc = _probe(sandbox, tmp_path, *args)
+    modules, proc = probe(sandbox, tmp_path, *args)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip(), "printed nothing"
     heavy = _heavy(modules, ("boto3", "botocore"))
@@ -214,7 +185,7 @@ def test_cli_without_network_work_does_not_import_boto3(sandbox, tmp_path: Path,
 
 def test_probe_sees_what_it_should(sandbox, tmp_path: Path):
     """The probe itself works: a command that does import boto3 is caught."""
-    modules, _ = _probe(sandbox, tmp_path, "--version")
+    modules, _ = probe(sandbox, tmp_path, "--version")
     assert "awsswitch.__main__" in modules
     out = tmp_path / "m.json"
     subprocess.run(
