@@ -97,7 +97,13 @@ def _choices(param: Any) -> tuple[str, ...] | None:
     import enum
     import typing
 
-    annotation = param.type_descriptor.annotation
+    # A click Choice (every typer builds one for an Enum or Literal); typer 0.29's own
+    # type_descriptor is newer than the oldest typer the bounds allow.
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    if choices:
+        return tuple(str(getattr(c, "value", c)) for c in choices)
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return tuple(str(m.value) for m in annotation)
     if typing.get_origin(annotation) is typing.Literal:

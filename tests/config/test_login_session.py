@@ -131,14 +131,24 @@ def path_with(folder: Path) -> str:
     return os.pathsep.join([str(folder), "/usr/local/bin", "/usr/bin", "/bin"])
 
 
+def _botocore(module: str, name: str):
+    """`name` from botocore's `module`, or skip: botocore knows `aws login` sessions only from
+    the release that added them (the oldest botocore the bounds allow does not)."""
+    from importlib import import_module
+
+    found = getattr(import_module(module), name, None)
+    if found is None:
+        pytest.skip(f"this botocore has no {module}.{name} (no `aws login` support yet)")
+    return found
+
+
 # -- the cache file's name and folder ---------------------------------------------------------
 
 
 def test_cache_key_is_sha256_of_the_session_arn_as_botocore_derives_it() -> None:
-    from botocore.utils import generate_login_cache_key
-
     # The file name the AWS CLI's own login test data uses for this ARN.
     assert ls.cache_key(ARN) == "4b0ba8f99f075c0633e122fd73346ce203a3faf18ea0310eb2d29df1bab2e255"
+    generate_login_cache_key = _botocore("botocore.utils", "generate_login_cache_key")
     for arn in (ARN, "arn:aws:iam::123456789012:user/Zoë", "arn:aws:iam::1:root", " x "):
         assert ls.cache_key(arn) == generate_login_cache_key(arn)
 
@@ -149,7 +159,7 @@ def test_cache_key_is_sha256_of_the_session_arn_as_botocore_derives_it() -> None
 def test_cache_folder_matches_botocore(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, value: str | None
 ) -> None:
-    from botocore.utils import get_login_token_cache_directory
+    get_login_token_cache_directory = _botocore("botocore.utils", "get_login_token_cache_directory")
 
     if value is None:
         monkeypatch.delenv(ls.ENV_VAR, raising=False)
@@ -226,7 +236,7 @@ def test_status_carries_expiry_account_and_the_session_end() -> None:
 
 def test_only_what_botocore_loads_is_ever_usable(tmp_path: Path) -> None:
     """Every file botocore's LoginCredentialFetcher refuses is login-needed here too."""
-    from botocore.credentials import LoginCredentialFetcher
+    LoginCredentialFetcher = _botocore("botocore.credentials", "LoginCredentialFetcher")
     from botocore.exceptions import LoginTokenLoadError
     from botocore.utils import JSONFileCache, LoginTokenLoader
 
