@@ -78,7 +78,7 @@ def _dispatch(args: list[str]) -> int:
         code = _run_simple(name, args[1:])
         if code is not None:
             return code
-    from awsswitch.cli import run
+    from awsswitch.cli_run import run
 
     return run(args)
 
