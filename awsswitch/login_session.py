@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
+    from awsswitch.sso.cli_login import Cli
+
 
 __all__ = [
     "FRESH",
@@ -320,11 +322,6 @@ def ensure_fresh(
     return LOGGED_IN
 
 
-class Cli(Record):
-    path: str
-    version: tuple[int, int, int]
-
-
 def find_cli(env: Mapping[str, str]) -> Cli | str:
     """The AWS CLI that can run `aws login` (`$AWSSWITCH_AWS_CLI`, else `aws` on PATH), or
     a sentence saying why there is none and what to do."""
@@ -333,7 +330,7 @@ def find_cli(env: Mapping[str, str]) -> Cli | str:
 
     install = "install AWS CLI v2 2.32.0 or newer"
     configured = env.get(cli_login.ENV_VAR, "")
-    if configured.strip().lower() in ("native", "none", "builtin", "off"):
+    if configured.strip().lower() in cli_login._NATIVE_VALUES:
         return (
             f"{cli_login.ENV_VAR}={display(configured)} rules out the AWS CLI, and only the AWS "
             f"CLI can sign in a console session: unset it or {install}, then run `aws login`"
@@ -353,7 +350,7 @@ def find_cli(env: Mapping[str, str]) -> Cli | str:
             f"{display(path)} is {what}; {install} (or point {cli_login.ENV_VAR} at one) "
             "and run `aws login --profile PROFILE`"
         )
-    return Cli(path, version)
+    return cli_login.Cli(path, version)
 
 
 def command(cli: Cli, target: LoginTarget, *, remote: bool = False) -> list[str]:
