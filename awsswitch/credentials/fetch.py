@@ -26,12 +26,8 @@ def _why(exc: BaseException, secrets: tuple[object, ...] = ()) -> str:
     parameter validation error quotes the values it was given: name only the fact."""
     if type(exc).__name__ == "ParamValidationError":
         return "the request parameters are invalid (check the profile's settings)"
-    text = clients.describe(exc)
-    for secret in secrets:
-        if isinstance(secret, str) and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    lines = text.splitlines() or [type(exc).__name__]
-    return display(lines[0])[:300]
+    # describe redacts before it caps the length, so no cut-off secret prefix survives
+    return clients.describe(exc, secrets)
 
 
 class SessionEnded(AwsswitchError):
