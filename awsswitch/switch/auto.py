@@ -76,7 +76,7 @@ class _Hook:
         """A file that cannot apply: no directory profile here (the one from before the tree
         comes back), and `message` on stderr once per (kind, file, content)."""
         lines = _restore(self.shell, self.env, self.ctx, self.cmd)
-        key = directory.sha256(f"{kind}\0{what}".encode("utf-8", "surrogateescape"))[:16]
+        key = files.sha256_hex(f"{kind}\0{what}".encode("utf-8", "surrogateescape"))[:16]
         said = self.warned.split()
         if key not in said:
             self.ctx.say(f"awsswitch: {message}")

@@ -36,10 +36,6 @@ LIMIT = 4096  # a name and a region take a few dozen bytes
 STAMP_LIMIT = 64  # what the shells read of the stamp, too
 
 
-def sha256(data: bytes) -> str:
-    return files.sha256_hex(data)
-
-
 def _bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
@@ -67,7 +63,7 @@ class DirFile:
         self.path = path
         self.key = key_of(path)
         self.data = data
-        self.digest = sha256(data)
+        self.digest = files.sha256_hex(data)
 
 
 # -- locations -------------------------------------------------------------------------------
@@ -89,7 +85,7 @@ def stamp_file(env: Mapping[str, str]) -> str:
 
 
 def _entry(key: str, env: Mapping[str, str]) -> str:
-    return os.path.join(data_dir(env), "allow", sha256(_bytes(key)))
+    return os.path.join(data_dir(env), "allow", files.sha256_hex(_bytes(key)))
 
 
 def key_of(path: str) -> str:
