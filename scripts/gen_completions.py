@@ -124,6 +124,11 @@ def _value(path: str, param: Any) -> str | tuple[str, ...] | None:
     return _choices(param) or VALUES.get(param.name)
 
 
+# An argument's help, from the declarations (some typer releases drop it from click's
+# parameter): filled by load().
+ARGUMENT_HELP: dict[tuple[str, str], str] = {}
+
+
 def _command(path: str, click_command: Any) -> Command:
     from typer.core import TyperArgument
 
@@ -133,7 +138,11 @@ def _command(path: str, click_command: Any) -> Command:
             continue
         if isinstance(param, TyperArgument):
             command.arguments.append(
-                Argument(param.name, _first_sentence(param.help), param.nargs == -1)
+                Argument(
+                    param.name,
+                    _first_sentence(param.help or ARGUMENT_HELP.get((path, param.name))),
+                    param.nargs == -1,
+                )
             )
             command.arguments[-1].value = _value(path, param)
             continue
@@ -152,9 +161,11 @@ def _command(path: str, click_command: Any) -> Command:
 def load() -> Command:
     sys.path.insert(0, str(ROOT))
     import typer
+    from typer_grammar import argument_help
 
     from awsswitch.cli import app
 
+    ARGUMENT_HELP.update(argument_help(app))
     return _command("", typer.main.get_command(app))
 
 
