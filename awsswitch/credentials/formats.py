@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 
+from awsswitch.awsenv import REGION_VARIABLES
 from awsswitch.errors import AwsswitchError
 
 # Annotation-only imports: typing costs milliseconds on a warm export.
@@ -45,7 +46,7 @@ def variables(creds: Credentials, region: str | None = None) -> list[tuple[str, 
     if creds.expiration is not None:
         out.append(("AWS_CREDENTIAL_EXPIRATION", creds.expiration.isoformat()))
     if region:
-        out += [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)]
+        out += [(name, region) for name in REGION_VARIABLES]
     return out
 
 
