@@ -320,7 +320,7 @@ def test_profile_without_a_role(standin: StandIn, sandbox: Any) -> None:
         fh.write("\n[profile session-only]\nsso_session = corp\n")
     out = export(sandbox, "session-only")
     assert out.returncode == 1
-    assert "no credentials" in out.stderr or "names no role" in out.stderr
+    assert "profile session-only names no role" in out.stderr, out.stderr
 
 
 def test_process_results_are_not_cached(sandbox: Any, tmp_path: Any) -> None:
