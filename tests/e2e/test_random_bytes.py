@@ -185,7 +185,8 @@ def _python(path: Path, now: datetime) -> str:
     return state.classify(token, now, missing=missing)[0]
 
 
-def _check(sandbox, contents: list[bytes]) -> None:
+def _check(sandbox, contents: list[bytes]) -> dict[str, list[str]]:
+    """Each shell's state for each file, after checking it against Python's."""
     folder = sandbox.home / "tokens"
     folder.mkdir(exist_ok=True)
     paths = []
@@ -210,10 +211,15 @@ def _check(sandbox, contents: list[bytes]) -> None:
             if said != state.LOGIN_NEEDED and said not in (before[n], after[n]):
                 wrong.append((shell, said, before[n], content[:300]))
     assert not wrong
+    return got
 
 
 def test_handcrafted_token_files(sandbox):
-    _check(sandbox, HANDCRAFTED)
+    # Plain valid and refresh-due tokens go last as controls: login-needed is always allowed
+    # above, so they show each shell's prompt is still reading the files, not giving up.
+    got = _check(sandbox, [*HANDCRAFTED, VALID, DUE])
+    for shell in SHELLS:
+        assert got[shell][-2:] == [state.FRESH, state.REFRESHABLE], shell
 
 
 def test_generated_token_files(sandbox):
