@@ -194,7 +194,8 @@ def aws_vars(env: dict[str, str]) -> dict[str, str]:
 
 
 def iso(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`dt` as the AWS CLI writes token times (UTC, `Z`)."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_token(

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from awsswitch.standin import StandIn
+from support.shells import iso
 
 START_URL = "https://d-1234567890.awsapps.com/start"
 REGION = "us-east-1"
@@ -92,10 +93,6 @@ TOKEN_FIELDS = [
     "registrationExpiresAt",
     "refreshToken",
 ]
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def now() -> datetime:
