@@ -7,10 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from awsswitch.shells import get_shell
-from awsswitch.shells.base import is_var_name
-
-# Characters no shell of ours treats specially in a bare word (no quoting needed).
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=@%/:,")
+from awsswitch.shells.base import _PLAIN, is_var_name  # _PLAIN: what a bare word may hold
 
 
 class Fixes:
@@ -26,9 +23,7 @@ class Fixes:
 
     def word(self, text: str) -> str:
         """`text` as one word: bare when that is safe, else quoted for this shell."""
-        if text and set(text) <= _PLAIN and not text.startswith("="):
-            return text
-        return self._emitter.quote(text)
+        return self._emitter.word(text)
 
     def command(self, *words: str) -> str:
         return " ".join(self.word(w) for w in words)
