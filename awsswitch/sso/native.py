@@ -90,6 +90,13 @@ def register(
     return reg
 
 
+def save(target: SsoTarget, token: dict[str, Any], out: TextIO) -> dict[str, Any]:
+    """Cache a login's `token` for `target` and say so as the CLI does (both flows)."""
+    cache.write_json(target.cache_file, token)
+    print(f"Successfully logged into Start URL: {display(target.start_url)}", file=out)
+    return token
+
+
 class Authorization:
     """A checked StartDeviceAuthorization reply."""
 
@@ -190,10 +197,7 @@ def login(
                 f"login for {target.label} failed: {clients.describe(exc, secrets)}"
             ) from None
         else:
-            token = cache.token_from_login(target, response, reg, started)
-            cache.write_json(target.cache_file, token)
-            print(f"Successfully logged into Start URL: {display(target.start_url)}", file=out)
-            return token
+            return save(target, cache.token_from_login(target, response, reg, started), out)
         if not shown:
             shown = True
             _show(auth, target, plan, env, out=out, open_browser=open_browser)

@@ -276,9 +276,7 @@ def login(
             f"the login for {target.label} was refused in the browser ({display(answer.value)})"
         )
     token = _exchange(oidc, target, reg, answer.value, verifier, redirect_uri)
-    cache.write_json(target.cache_file, token)
-    print(f"Successfully logged into Start URL: {display(target.start_url)}", file=out)
-    return token
+    return native.save(target, token, out)
 
 
 def _exchange(
