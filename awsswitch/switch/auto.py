@@ -33,6 +33,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from awsswitch.config.profiles import Profile, ProfileIndex
     from awsswitch.context import Environment
     from awsswitch.shells import Shell
 
@@ -124,18 +125,7 @@ def run(shell: Shell, args: list[str], ctx: Environment, cmd: str) -> list[str]:
     if mode != "enter" and _showing(env, source, profile.name, region):
         return hook.answer(APPLIED)
     core._ensure_fresh(profile, index, ctx)
-    from awsswitch.sso.state import cache_file_for
-
-    switch = core.switch_code(
-        shell,
-        name=profile.name,
-        short=profile.short,
-        region=region,
-        token_file=cache_file_for(profile, index, env),
-        env=env,
-        cmd=cmd,
-        source=source,
-    )
+    switch = _switch(shell, profile, index, region, env, cmd, source)
     if V_RESTORE not in env:
         current = env.get("AWS_PROFILE")
         switch.append(shell.export(V_RESTORE, f"profile:{current}" if current else "none"))
@@ -145,6 +135,30 @@ def run(shell: Shell, args: list[str], ctx: Environment, cmd: str) -> list[str]:
     if env.get("AWS_PROFILE") != profile.name:
         ctx.say(f"{cmd}: {display(profile.name)} (from {display(path)})")
     return hook.answer(APPLIED, switch)
+
+
+def _switch(
+    shell: Shell,
+    profile: Profile,
+    index: ProfileIndex,
+    region: str | None,
+    env: Mapping[str, str],
+    cmd: str,
+    source: str | None = None,
+) -> list[str]:
+    """The switch to `profile`, as `asw` makes it (its token file for the prompt)."""
+    from awsswitch.sso.state import cache_file_for
+
+    return core.switch_code(
+        shell,
+        name=profile.name,
+        short=profile.short,
+        region=region,
+        token_file=cache_file_for(profile, index, env),
+        env=env,
+        cmd=cmd,
+        source=source,
+    )
 
 
 def _showing(env: Mapping[str, str], source: str, name: str, region: str | None) -> bool:
@@ -167,17 +181,7 @@ def _restore(shell: Shell, env: Mapping[str, str], ctx: Environment, cmd: str) -
     profile = index.by_name.get(name) if index is not None else None
     region = env.get(V_RESTORE_REGION) or None
     if profile is not None:
-        from awsswitch.sso.state import cache_file_for
-
-        lines = core.switch_code(
-            shell,
-            name=profile.name,
-            short=profile.short,
-            region=region or profile.region,
-            token_file=cache_file_for(profile, index, env),
-            env=env,
-            cmd=cmd,
-        )
+        lines = _switch(shell, profile, index, region or profile.region, env, cmd)
     elif name:  # not (or no longer) a profile: put the name back as it was
         lines = [
             shell.export("AWS_PROFILE", name),
