@@ -99,7 +99,7 @@ def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
             token: Any = None
         elif isinstance(status, AwsswitchError):
             token = {"state": "error", "error": status.message}
-        elif p.kind == "login" or hasattr(status, "signed_in_at"):
+        elif hasattr(status, "signed_in_at"):  # a login_session.LoginStatus
             token = {  # an `aws login` console session: its ARN, no portal
                 "state": status.state,
                 "expires_at": _expires(status),
