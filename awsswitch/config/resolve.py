@@ -14,9 +14,6 @@ from __future__ import annotations
 
 from awsswitch.config.profiles import Profile
 
-# Re-exported for switch/init.py until it imports context.display itself (one home: context).
-from awsswitch.context import display as display
-
 # Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -130,7 +130,7 @@ def _aliases(shell_name: str, prefix: str, cmd: str) -> list[tuple[str, list[str
     for p in index.profiles:
         alias = prefix + p.short
         if alias == cmd or not shell.valid_alias(alias):
-            from awsswitch.config.resolve import display
+            from awsswitch.context import display
 
             sys.stderr.write(
                 f"awsswitch init: no alias for profile {display(p.name)!r}: "
