@@ -256,6 +256,32 @@ def test_man_page_has_every_option_of_every_help(sandbox: Sandbox) -> None:
     assert checked >= 15
 
 
+def test_command_reference_has_every_option_of_every_help(sandbox: Sandbox) -> None:
+    """docs/configuration.md's command table names every command and every option its
+    `--help` prints, on that command's row."""
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    table = text.split("\n## Command reference\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `awsswitch ")]
+    top = sandbox.run("--help").stdout
+    commands = re.findall(r"^  ([a-z][a-z-]+)\s", top.split("Commands:")[1], re.M)
+    checked = 0
+    for command in commands:
+        sub = sandbox.run(command, "--help").stdout
+        paths = [command]
+        if "Commands:" in sub:  # a group: configure
+            subs = re.findall(r"^  ([a-z][a-z-]+)\s", sub.split("Commands:")[1], re.M)
+            paths = [f"{command} {s}" for s in subs]
+        for path in paths:
+            row = [r for r in rows if re.search(rf"`awsswitch {path}( |`)", r)]
+            assert len(row) == 1, f"`awsswitch {path}` has no row in the command reference"
+            # The options themselves (a description may name another command's, `init --auto`).
+            help_text = sandbox.run(*path.split(), "--help").stdout.split("Options:", 1)[-1]
+            for option in set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]+", help_text)) - {"--help"}:
+                assert option in row[0], f"{option} of `awsswitch {path}` is not in its row"
+                checked += 1
+    assert checked >= 30
+
+
 # -- environment variables -----------------------------------------------------------------
 
 
