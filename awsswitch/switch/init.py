@@ -118,14 +118,10 @@ def exe_words() -> list[str]:
 
 
 def _aliases(shell_name: str, prefix: str, cmd: str) -> list[tuple[str, list[str]]]:
-    from awsswitch.config import names
-    from awsswitch.config.profiles import load_index
+    from awsswitch.switch.core import _load  # the index, completion names refreshed
 
     shell = get_shell(shell_name)
-    env = os.environ
-    before = names.stamp(env)
-    index = load_index(env)
-    names.update(index, env, before)
+    index = _load(os.environ)
     out: list[tuple[str, list[str]]] = []
     for p in index.profiles:
         alias = prefix + p.short
