@@ -147,14 +147,12 @@ def _switch(
     source: str | None = None,
 ) -> list[str]:
     """The switch to `profile`, as `asw` makes it (its token file for the prompt)."""
-    from awsswitch.sso.state import cache_file_for
-
     return core.switch_code(
         shell,
         name=profile.name,
         short=profile.short,
         region=region,
-        token_file=cache_file_for(profile, index, env),
+        state_files=core.state_files(profile, index, env),
         env=env,
         cmd=cmd,
         source=source,
@@ -185,7 +183,7 @@ def _restore(shell: Shell, env: Mapping[str, str], ctx: Environment, cmd: str) -
     elif name:  # not (or no longer) a profile: put the name back as it was
         lines = [
             shell.export("AWS_PROFILE", name),
-            shell.unset([core.V_PROFILE, core.V_SHORT, core.V_TOKEN_FILE]),
+            shell.unset([core.V_PROFILE, core.V_SHORT, *core.V_STATE_FILES]),
             *core.region_code(shell, region, env),
         ]
     else:

@@ -10,8 +10,9 @@ Variables it manages (all documented in the README):
   rank above AWS_PROFILE are cleared (CONFLICTING);
 - AWS_REGION and AWS_DEFAULT_REGION are set when the profile or -r names a region, and
   otherwise cleared only if they still hold the value awsswitch set (AWSSWITCH_REGION);
-- AWSSWITCH_PROFILE, AWSSWITCH_SHORT, AWSSWITCH_TOKEN_FILE describe the active profile for
-  the prompt; AWSSWITCH_PREVIOUS is what `asw -` goes back to; AWSSWITCH_PROFILE_SOURCE
+- AWSSWITCH_PROFILE, AWSSWITCH_SHORT and AWSSWITCH_TOKEN_FILE (its SSO token file) or
+  AWSSWITCH_LOGIN_FILE (its `aws login` console session's cache file) describe the active
+  profile for the prompt; AWSSWITCH_PREVIOUS is what `asw -` goes back to; AWSSWITCH_PROFILE_SOURCE
   (`dir:FOLDER`) says a directory's `.awsprofile` chose it (`init --auto`, switch/auto.py),
   and goes when a switch by hand replaces that profile.
 """
@@ -40,6 +41,8 @@ REGION_VARS = awsenv.REGION_VARIABLES
 V_PROFILE = "AWSSWITCH_PROFILE"
 V_SHORT = "AWSSWITCH_SHORT"
 V_TOKEN_FILE = "AWSSWITCH_TOKEN_FILE"
+V_LOGIN_FILE = "AWSSWITCH_LOGIN_FILE"
+V_STATE_FILES = (V_TOKEN_FILE, V_LOGIN_FILE)  # what the prompt reads the token state from
 V_PREVIOUS = "AWSSWITCH_PREVIOUS"
 V_REGION = "AWSSWITCH_REGION"
 V_SOURCE = "AWSSWITCH_PROFILE_SOURCE"
@@ -149,21 +152,19 @@ def switch_code(
     name: str,
     short: str,
     region: str | None,
-    token_file: str | None,
+    state_files: tuple[str | None, str | None],
     env: Mapping[str, str],
     cmd: str = "asw",
     source: str | None = None,
 ) -> list[str]:
-    """The lines that switch the shell to profile `name`; `source` (`dir:FOLDER`) when a
-    directory's `.awsprofile` chose it."""
+    """The lines that switch the shell to profile `name`; `state_files` from state_files();
+    `source` (`dir:FOLDER`) when a directory's `.awsprofile` chose it."""
     lines = [shell.unset(CONFLICTING), shell.export("AWS_PROFILE", name)]
     lines += _region_lines(shell, region, env)
     lines.append(shell.export(V_PROFILE, name))
     lines.append(shell.export(V_SHORT, short))
-    if token_file:
-        lines.append(shell.export(V_TOKEN_FILE, token_file))
-    else:
-        lines.append(shell.unset([V_TOKEN_FILE]))
+    for var, path in zip(V_STATE_FILES, state_files, strict=True):
+        lines.append(shell.export(var, path) if path else shell.unset([var]))
     current = env.get("AWS_PROFILE")
     if current and current != name:
         lines.append(shell.export(V_PREVIOUS, current))
@@ -179,7 +180,7 @@ def unset_code(shell: Shell, *, env: Mapping[str, str], cmd: str = "asw") -> lis
     """The lines that leave every profile (`asw -u`)."""
     lines = [shell.unset(["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])]
     lines += _region_lines(shell, None, env)
-    lines.append(shell.unset([V_PROFILE, V_SHORT, V_TOKEN_FILE]))
+    lines.append(shell.unset([V_PROFILE, V_SHORT, *V_STATE_FILES]))
     if V_SOURCE in env:
         lines.append(shell.unset([V_SOURCE]))
     current = env.get("AWS_PROFILE")
@@ -273,9 +274,7 @@ def run(shell: Shell, req: Request, ctx: Environment, cmd: str = "asw") -> list[
 
     if not req.no_login:
         _ensure_fresh(profile, index, ctx)
-    from awsswitch.sso.state import cache_file_for
-
-    token_file = cache_file_for(profile, index, env)
+    files = state_files(profile, index, env)
     if env.get("AWS_VAULT"):
         # aws-vault's nesting marker: not ours to clear, but prompts rank it above
         # AWS_PROFILE, so they would keep showing the aws-vault profile.
@@ -289,10 +288,26 @@ def run(shell: Shell, req: Request, ctx: Environment, cmd: str = "asw") -> list[
         name=profile.name,
         short=profile.short,
         region=req.region or profile.region,
-        token_file=token_file,
+        state_files=files,
         env=env,
         cmd=cmd,
     )
+
+
+def state_files(
+    profile: Profile, index: ProfileIndex, env: Mapping[str, str]
+) -> tuple[str | None, str | None]:
+    """(SSO token file, console-session cache file) the prompt reads `profile`'s state from;
+    at most one is set: a source_profile chain ends in one profile, of one kind."""
+    from awsswitch.sso.state import cache_file_for
+
+    token_file = cache_file_for(profile, index, env)
+    if token_file is not None or not (profile.kind == "login" or profile.source_profile):
+        return token_file, None
+    from awsswitch import login_session  # off the SSO and plain-keys paths
+
+    target = login_session.link(profile, index, env)
+    return None, target.cache_file if target is not None else None
 
 
 def _pick(profiles: Sequence[Profile], query: str, ctx: Environment) -> Profile:

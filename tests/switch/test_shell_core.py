@@ -154,7 +154,7 @@ def test_switch_code_order_and_content():
         name="p",
         short="s",
         region=None,
-        token_file=None,
+        state_files=(None, None),
         env={
             "AWS_PROFILE": "old",
             "AWSSWITCH_REGION": "r",
