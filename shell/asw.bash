@@ -60,7 +60,8 @@ __awsswitch_token_read() {
     ! IFS= \builtin read -r -d '' -n 65537 json <"$1"
 }
 
-# __awsswitch_token_state FILE: sets AWSSWITCH_TOKEN_STATE from the token file FILE.
+# __awsswitch_token_state FILE [login]: sets AWSSWITCH_TOKEN_STATE from the SSO token file
+# FILE (or, with `login`, from an `aws login` console session's cache file).
 __awsswitch_token_state() {
     # Untraced: under `set -x` every line below would print the tokens on stderr.
     if [[ $- == *x* ]]; then
@@ -77,13 +78,15 @@ __awsswitch_token_state() {
         \builtin printf -v now '%(%s)T' -1
     fi
     [[ -n ${now} ]] || \builtin return 0
+    \builtin local check=__awsswitch_token_check
+    [[ ${2-} != login ]] || check=__awsswitch_login_check
     # nocasematch would let "AccessToken" pass for accessToken.
     if \builtin shopt -q nocasematch; then
         \builtin shopt -u nocasematch
-        __awsswitch_token_check "${1-}" "${now}" || \builtin true
+        "${check}" "${1-}" "${now}" || \builtin true
         \builtin shopt -s nocasematch
     else
-        __awsswitch_token_check "${1-}" "${now}" || \builtin true
+        "${check}" "${1-}" "${now}" || \builtin true
     fi
 }
 
@@ -100,11 +103,13 @@ __awsswitch_prompt_update() {
     \builtin local segment="aws:${AWSSWITCH_SHORT:-${AWS_PROFILE}}"
     if [[ -n ${AWSSWITCH_TOKEN_FILE-} ]]; then
         __awsswitch_token_state "${AWSSWITCH_TOKEN_FILE}"
-        case ${AWSSWITCH_TOKEN_STATE} in
-        refreshable) segment+="~" ;;
-        login-needed) segment+="!" ;;
-        esac
+    elif [[ -n ${AWSSWITCH_LOGIN_FILE-} ]]; then
+        __awsswitch_token_state "${AWSSWITCH_LOGIN_FILE}" login
     fi
+    case ${AWSSWITCH_TOKEN_STATE} in
+    refreshable) segment+="~" ;;
+    login-needed) segment+="!" ;;
+    esac
 # @if auto
     # --auto: "@dir" when a directory's .awsprofile chose the profile.
     [[ ${AWSSWITCH_PROFILE_SOURCE-} != dir:* ]] || segment+="@dir"

@@ -58,13 +58,18 @@ __awsswitch_token_read() {
     ! IFS= \builtin read -r -u 0 -k 65537 json <"$1"
 }
 
-# __awsswitch_token_state FILE: sets AWSSWITCH_TOKEN_STATE from the token file FILE.
+# __awsswitch_token_state FILE [login]: sets AWSSWITCH_TOKEN_STATE from the SSO token file
+# FILE (or, with `login`, from an `aws login` console session's cache file).
 __awsswitch_token_state() {
     \builtin emulate -LR zsh
     \builtin typeset -g AWSSWITCH_TOKEN_STATE=""
     # zsh/datetime did not load: no token state rather than a wrong one.
     [[ -n ${EPOCHSECONDS-} ]] || \builtin return 0
-    __awsswitch_token_check "${1-}" "$EPOCHSECONDS"
+    if [[ ${2-} == login ]]; then
+        __awsswitch_login_check "${1-}" "$EPOCHSECONDS"
+    else
+        __awsswitch_token_check "${1-}" "$EPOCHSECONDS"
+    fi
     \builtin return 0
 }
 
@@ -81,11 +86,13 @@ __awsswitch_prompt_update() {
     \builtin local segment="aws:${AWSSWITCH_SHORT:-$AWS_PROFILE}"
     if [[ -n ${AWSSWITCH_TOKEN_FILE-} ]]; then
         __awsswitch_token_state "$AWSSWITCH_TOKEN_FILE"
-        case $AWSSWITCH_TOKEN_STATE in
-            (refreshable) segment+="~" ;;
-            (login-needed) segment+="!" ;;
-        esac
+    elif [[ -n ${AWSSWITCH_LOGIN_FILE-} ]]; then
+        __awsswitch_token_state "$AWSSWITCH_LOGIN_FILE" login
     fi
+    case $AWSSWITCH_TOKEN_STATE in
+        (refreshable) segment+="~" ;;
+        (login-needed) segment+="!" ;;
+    esac
 # @if auto
     # --auto: "@dir" when a directory's .awsprofile chose the profile.
     [[ ${AWSSWITCH_PROFILE_SOURCE-} != dir:* ]] || segment+="@dir"
