@@ -401,6 +401,11 @@ ENVIRONMENT = [
         "The SSO token cache file of its session; unset for profiles without SSO.",
     ),
     item(
+        "`AWSSWITCH_LOGIN_FILE`",
+        "The cache file of its `aws login` console session (its own `login_session` or that of "
+        "its `source_profile` chain); unset for other profiles.",
+    ),
+    item(
         "`AWSSWITCH_REGION`",
         "The region awsswitch exported, so that only that value is ever removed.",
     ),
