@@ -11,6 +11,7 @@ process, so hundreds of files cost a few seconds. A handcrafted set adds the nas
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 from datetime import datetime, timedelta, timezone
@@ -19,8 +20,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.shells import SHELLS, init_code, prompt_states, run_shell, source_line
+from support.shells import SHELLS, SWITCHED, init_code, prompt_states, run_shell, source_line
 
+from awsswitch import login_session
+from awsswitch.shells import get_shell
 from awsswitch.sso import state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -242,6 +245,200 @@ def test_generated_token_files(sandbox):
     collect()
     assert len(batch) >= 200
     _check(sandbox, batch)
+
+
+# -- `aws login` console-session files against awsswitch.login_session ----------------------
+
+LOGIN_KEYS = ["accessToken", "refreshToken", "clientId", "dpopKey", "idToken", "tokenType"]
+CREDENTIAL_KEYS = ["accessKeyId", "secretAccessKey", "sessionToken", "accountId", "expiresAt"]
+LOGIN_PROBE = {
+    "bash": "AWSSWITCH_LOGIN_FILE={}; __awsswitch_prompt_hook; "
+    'printf "%s\\n" "$AWSSWITCH_TOKEN_STATE"',
+    "zsh": 'AWSSWITCH_LOGIN_FILE={}; __awsswitch_precmd; print -r -- "$AWSSWITCH_TOKEN_STATE"',
+    "fish": "set -g AWSSWITCH_LOGIN_FILE {}; awsswitch_prompt >/dev/null; "
+    'printf "%s\\n" "$AWSSWITCH_TOKEN_STATE"',
+}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _jwt(claims: object = None, *, signed_ago: float = 3600) -> str:
+    if claims is None:
+        claims = {"sub": "arn:aws:sts::012345678910:assumed-role/Admin/admin"}
+        claims["iat"] = int(NOW.timestamp() - signed_ago)
+    payload = claims if isinstance(claims, bytes) else json.dumps(claims).encode()
+    header = _b64(json.dumps({"alg": "ES256"}).encode())
+    return f"{header}.{_b64(payload)}.{_b64(b'signature' * 8)}"
+
+
+def _login(expires_in: float = 600, *, signed_ago: float = 3600, **fields) -> dict:
+    """A console-session cache file as the AWS CLI writes it (docs/login-sessions.md)."""
+    credentials = {
+        "accessKeyId": "ASIAEXAMPLE",
+        "secretAccessKey": "secret-access-key",
+        "sessionToken": "session-token",
+        "accountId": "012345678910",
+        "expiresAt": _iso(NOW + timedelta(seconds=expires_in)),
+    }
+    found = {
+        "accessToken": credentials,
+        "tokenType": "urn:aws:params:oauth:token-type:access_token_sigv4",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "refreshToken": "refresh-token",
+        "idToken": _jwt(signed_ago=signed_ago),
+        "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nkey\n-----END EC PRIVATE KEY-----\n",
+    }
+    found.update(fields)
+    return {k: v for k, v in found.items() if v is not None}
+
+
+LOGIN_FRESH = json.dumps(_login()).encode()
+LOGIN_DUE = json.dumps(_login(60)).encode()
+# Around the 12-hour line of the sign-in (43,200 s), and well inside or outside it.
+_SIGNED_AGO = st.sampled_from([3600, 13 * 3600, 43_200, 43_199, 43_198, 43_201, -60])
+
+
+@st.composite
+def _claims(draw) -> object:
+    """The idToken's claims: an iat of any JSON type or form, maybe twice, maybe nested."""
+    iat = draw(
+        st.one_of(
+            _SIGNED_AGO.map(lambda ago: int(NOW.timestamp() - ago)),
+            st.integers(-(10**13), 10**13),
+            st.floats(allow_nan=True),
+            st.booleans(),
+            st.text(max_size=4),
+            st.none(),
+        )
+    )
+    pairs = [("sub", "arn:aws:sts::1:assumed-role/A/" + draw(st.text(max_size=4)))]
+    if draw(st.integers(0, 4)):
+        pairs.append(("iat", iat))
+    for _ in range(draw(st.integers(0, 2))):
+        pairs.insert(
+            draw(st.integers(0, len(pairs))), (draw(st.sampled_from(["iat", "x"])), draw(_VALUES))
+        )
+    ascii_only = draw(st.booleans())
+    body = ", ".join(
+        json.dumps(k, ensure_ascii=ascii_only) + ": " + json.dumps(v, ensure_ascii=ascii_only)
+        for k, v in pairs
+    )
+    return ("{" + body + "}").encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def _id_token(draw) -> object:
+    how = draw(st.integers(0, 3))
+    if how == 0:  # well formed, any claims
+        return _jwt(draw(_claims()))
+    if how == 1:  # a payload of odd characters
+        alphabet = 'AZaz09-_+/=.\\"% \u00e9'
+        middle = draw(st.text(alphabet=alphabet, max_size=40))
+        return f"e30.{middle}.sig"
+    if how == 2:  # not a string
+        return draw(_SCALARS)
+    return _jwt(signed_ago=draw(_SIGNED_AGO))
+
+
+@st.composite
+def _login_like(draw) -> bytes:
+    """A console-session file as JSON: keys missing or repeated, odd values, odd idTokens."""
+    base = _login(
+        draw(st.sampled_from([600, 301, 299, 60, -3600])) + draw(st.integers(-3, 3)),
+        idToken=draw(_id_token()),
+    )
+    credentials = dict(base["accessToken"])
+    for key in CREDENTIAL_KEYS:
+        if not draw(st.integers(0, 6)):
+            credentials[key] = draw(_VALUES)
+    base["accessToken"] = credentials if draw(st.integers(0, 8)) else draw(_VALUES)
+    pairs = [(k, v) for k, v in base.items() if draw(st.integers(0, 8))]
+    for _ in range(draw(st.integers(0, 3))):
+        key = draw(st.one_of(st.sampled_from(LOGIN_KEYS), st.text(max_size=6)))
+        pairs.insert(draw(st.integers(0, len(pairs))), (key, draw(_VALUES)))
+    indent = draw(st.sampled_from([None, None, 2]))
+    return (
+        b"{"
+        + b", ".join(
+            json.dumps(k).encode() + b": " + json.dumps(v, indent=indent).encode() for k, v in pairs
+        )
+        + b"}"
+    )
+
+
+@st.composite
+def _login_mutated(draw) -> bytes:
+    data = bytearray(draw(st.sampled_from([LOGIN_FRESH, LOGIN_DUE])))
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(data) - 1))
+        byte = draw(st.sampled_from(list(b'{}[]",:.\\ \t0aeu=-_\x00\xff')))
+        how = draw(st.sampled_from(["insert", "delete", "replace"]))
+        if how == "insert":
+            data.insert(at, byte)
+        elif how == "delete":
+            del data[at]
+        else:
+            data[at] = byte
+    return bytes(data)
+
+
+LOGIN_FILES = st.one_of(_login_like(), _login_mutated(), st.binary(max_size=200))
+
+
+def _login_python(path: Path, now: datetime) -> str:
+    token, missing = state.load_json(str(path), "cached console session")
+    return login_session.classify(token, now, missing=missing).state
+
+
+def test_generated_console_session_files(sandbox):
+    batch: list[bytes] = []
+
+    @settings(
+        max_examples=400, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(LOGIN_FILES)
+    def collect(content: bytes) -> None:
+        path = sandbox.home / "probe.json"
+        path.write_bytes(content)
+        assert _login_python(path, NOW) in ORDER  # never raises
+        batch.append(content)
+
+    collect()
+    # Controls: what the AWS CLI writes, fresh, due and over, read exactly by every shell.
+    controls = [LOGIN_FRESH, LOGIN_DUE, json.dumps(_login(60, signed_ago=13 * 3600)).encode()]
+    contents = [*batch, *controls]
+    folder = sandbox.home / "sessions"
+    folder.mkdir()
+    paths = []
+    for n, content in enumerate(contents):
+        (folder / f"{n}.json").write_bytes(content)
+        paths.append(folder / f"{n}.json")
+    before = [_login_python(p, datetime.now(timezone.utc)) for p in paths]
+    got = {}
+    for shell in SHELLS:
+        quote = get_shell(shell).quote
+        init = sandbox.home / f"init.{shell}"
+        init.write_text(init_code(shell), encoding="utf-8")
+        lines = [source_line(shell, init)]
+        lines += [LOGIN_PROBE[shell].format(quote(str(p))) for p in paths]
+        proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=SWITCHED, timeout=300)
+        assert (proc.returncode, proc.stderr) == (0, ""), (shell, proc.stderr[-2000:])
+        got[shell] = proc.stdout.split("\n")[: len(paths)]
+        assert len(got[shell]) == len(paths), shell
+    after = [_login_python(p, datetime.now(timezone.utc)) for p in paths]
+    wrong = [
+        (shell, got[shell][n], before[n], content[:400])
+        for n, content in enumerate(contents)
+        for shell in SHELLS
+        if got[shell][n] != state.LOGIN_NEEDED and got[shell][n] not in (before[n], after[n])
+    ]
+    assert not wrong
+    for shell in SHELLS:
+        assert got[shell][-3:] == [state.FRESH, state.REFRESHABLE, state.LOGIN_NEEDED], shell
+    # The generator reaches every answer, not only the conservative one.
+    assert {state.FRESH, state.REFRESHABLE} <= set(got["bash"][: len(batch)])
 
 
 # -- the completion's awk reader over random config files -----------------------------------

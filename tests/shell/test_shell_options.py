@@ -5,6 +5,10 @@ its token state, and profile-name completion, in one real shell; stderr stays em
 
 from __future__ import annotations
 
+import base64
+import json
+import time
+
 import pytest
 from support.shells import (
     CONFIG,
@@ -64,13 +68,17 @@ FISH_SETTINGS = [
 ]
 FISH_FEATURES = "qmark-noglob,no-regex-easyesc,no-ampersand-nobg-in-token"
 
-# Switch to an SSO profile whose token is fresh (no login), show the prompt's state, then
-# complete a profile name: each result on its own line after a marker.
+# Switch to an SSO profile whose token is fresh (no login), show the prompt's state, the
+# state of an `aws login` console session whose credentials are due for a refresh (the
+# whole reader: JSON, the nested object, the idToken's base64), then complete a profile
+# name: each result on its own line after a marker.
 CHECKS = {
     "bash": """asw home.poweruser
 printf 'profile=%s\\n' "${AWS_PROFILE-}"
 __awsswitch_prompt_hook
 printf 'prompt=%s state=%s\\n' "${AWSSWITCH_PROMPT-}" "${AWSSWITCH_TOKEN_STATE-}"
+(AWSSWITCH_TOKEN_FILE='' AWSSWITCH_LOGIN_FILE="$HOME/login.json"; __awsswitch_prompt_hook
+printf 'login=%s state=%s\\n' "${AWSSWITCH_PROMPT-}" "${AWSSWITCH_TOKEN_STATE-}")
 __awsswitch_names profiles awsprofile.wo
 printf 'names=%s\\n' "${__awsswitch_reply[*]-}"
 COMP_LINE='asw work.pow'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(asw work.pow); COMP_CWORD=1
@@ -85,6 +93,8 @@ printf 'cli=%s\\n' "${COMPREPLY[*]-}"
 print -r -- "profile=${AWS_PROFILE-}"
 __awsswitch_precmd
 print -r -- "prompt=${AWSSWITCH_PROMPT-} state=${AWSSWITCH_TOKEN_STATE-}"
+(AWSSWITCH_TOKEN_FILE='' AWSSWITCH_LOGIN_FILE="$HOME/login.json"; __awsswitch_precmd
+print -r -- "login=${AWSSWITCH_PROMPT-} state=${AWSSWITCH_TOKEN_STATE-}")
 __awsswitch_names profiles awsprofile.wo
 print -r -- "names=${reply-}"
 """,
@@ -92,6 +102,12 @@ print -r -- "names=${reply-}"
 echo profile=$AWS_PROFILE
 set -l p (awsswitch_prompt)
 echo prompt=$p state=$AWSSWITCH_TOKEN_STATE
+begin
+    set -l AWSSWITCH_TOKEN_FILE
+    set -l AWSSWITCH_LOGIN_FILE $HOME/login.json
+    set -l p (awsswitch_prompt)
+    echo login=$p state=$AWSSWITCH_TOKEN_STATE
+end
 echo names=(__awsswitch_names profiles awsprofile.wo)
 echo asw=(complete -C 'asw work.pow' | string replace -r '\\t.*' '')
 echo cli=(complete -C 'awsswitch configure pro' | string replace -r '\\t.*' '')
@@ -100,6 +116,7 @@ echo cli=(complete -C 'awsswitch configure pro' | string replace -r '\\t.*' '')
 WANT = [
     "profile=awsprofile.home.poweruser",
     "prompt=aws:home.poweruser state=fresh",
+    "login=aws:home.poweruser~ state=refreshable",
     "names=awsprofile.work.poweruser",
 ]
 # bash and fish also complete `asw` and the awsswitch command (zsh needs compsys: the pty
@@ -111,6 +128,31 @@ WANT_TAB = ["asw=work.poweruser", "cli=profile"]
 def _config(sandbox):
     sandbox.write_config(CONFIG)
     fresh_tokens(sandbox)
+    (sandbox.home / "login.json").write_text(_login_cache(), encoding="utf-8")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _login_cache() -> str:
+    """An `aws login` cache file as the AWS CLI writes it (docs/login-sessions.md): its
+    credentials expire in a minute, the sign-in was an hour ago."""
+    now = int(time.time())
+    claims = {"sub": "arn:aws:sts::012345678910:assumed-role/Admin/admin", "iat": now - 3600}
+    id_token = ".".join(_b64(p) for p in (b'{"alg":"ES256"}', json.dumps(claims).encode(), b"s"))
+    expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 60))
+    credentials = {"accessKeyId": "ASIAX", "secretAccessKey": "s", "sessionToken": "t"}
+    return json.dumps(
+        {
+            "accessToken": {**credentials, "accountId": "012345678910", "expiresAt": expires},
+            "tokenType": "urn:aws:params:oauth:token-type:access_token_sigv4",
+            "clientId": "arn:aws:signin:::devtools/same-device",
+            "refreshToken": "r",
+            "idToken": id_token,
+            "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nk\n-----END EC PRIVATE KEY-----\n",
+        }
+    )
 
 
 def _run(sandbox, shell: str, preamble: str, env: dict[str, str] | None = None) -> list[str]:
