@@ -7,6 +7,7 @@ few `[sso-session awssso.<location>]` sections, as `awsswitch sync` would genera
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -137,6 +138,45 @@ def write_fresh_tokens(home: Path) -> None:
     """A fresh (8 h) token for every sso-session any fixture uses."""
     for i, loc in enumerate(LOCATIONS):
         write_token(home, session_name(loc), token_entry(i, timedelta(hours=8)))
+
+
+def write_login_session(path: Path) -> Path:
+    """An `aws login` console-session cache file as the AWS CLI writes it, with tokens of
+    realistic length, its credentials due for a refresh (a minute left) and the sign-in an
+    hour old: the prompt's slowest common path (the sign-in time is read from the idToken)."""
+    now = datetime.now(timezone.utc)
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+    claims = {
+        "sub": "arn:aws:sts::012345678910:assumed-role/Admin/bench",
+        "aud": "arn:aws:signin:::devtools/same-device",
+        "iat": int(now.timestamp()) - 3600,
+        "exp": int(now.timestamp()) - 2700,
+    }
+    id_token = ".".join(
+        [b64(b'{"alg":"ES256","typ":"JWT"}'), b64(json.dumps(claims).encode()), b64(b"s" * 64)]
+    )
+    entry = {
+        "accessToken": {
+            "accessKeyId": "ASIA" + "B" * 16,
+            "secretAccessKey": "b" * 40,
+            "sessionToken": "IQoJb3JpZ2luX2Vj" * 60,
+            "accountId": "012345678910",
+            "expiresAt": (now + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "tokenType": "urn:aws:params:oauth:token-type:access_token_sigv4",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "refreshToken": "bench-refresh-token" * 20,
+        "idToken": id_token,
+        "dpopKey": "-----BEGIN EC PRIVATE KEY-----\n"
+        + "k" * 160
+        + "\n-----END EC PRIVATE KEY-----\n",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    return path
 
 
 def awsswitch_script() -> Path | None:

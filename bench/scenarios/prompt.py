@@ -1,9 +1,11 @@
-"""The prompt segment: processes and time per prompt render in each shell."""
+"""The prompt segment: processes and time per prompt render in each shell, for an SSO profile
+and for an `aws login` console session due for a refresh."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import fixtures
 import measure
 import shellcode as sc
 from report import MET, MISSED, NA, Row
@@ -60,6 +62,7 @@ def prompt(ctx: Ctx) -> None:
     fx = ctx.bh.configs[size]
     renders = ctx.n(1000, 200)
     traced = ctx.n(300, 100)  # processes per render are counted exactly: fewer renders suffice
+    login = fixtures.write_login_session(ctx.work / "login-cache" / "bench.json")
     for shell in sc.SHELLS:
         dump = ctx.work / f"prompt-{shell}.txt"
         dump.unlink(missing_ok=True)
@@ -80,6 +83,11 @@ def prompt(ctx: Ctx) -> None:
                 + sc.timed_block(shell, "asw", render_n)
                 + sc.mark("END")
                 + _dump_prompt(shell, dump)
+                # The same profile as if it took its credentials from a console session.
+                + sc.setenv(shell, "AWSSWITCH_TOKEN_FILE", "")
+                + sc.setenv(shell, "AWSSWITCH_LOGIN_FILE", str(login))
+                + sc.loop(shell, 5, "__bench_render")
+                + sc.timed_block(shell, "login", render_n)
             )
 
         res = measure.run_shell_script(shell, make(renders), ctx.env(), ctx.work)
@@ -141,3 +149,16 @@ def prompt(ctx: Ctx) -> None:
                 trow.extra["plain_ms"] = round(p, 4)
             trow.extra["rendered"] = shown.strip()[:300]
         ctx.add(trow)
+        lrow = Row(
+            id=f"prompt.{shell}.login_time",
+            group="prompt",
+            what=f"time per prompt render in {shell}, console session due (over {renders:,})",
+            command=f"{shell}: as above, AWSSWITCH_LOGIN_FILE set, sign-in already decoded",
+        )
+        login_seg = res.samples.get("login")
+        if fail or not login_seg or not login_seg.times:
+            lrow.status, lrow.note = NA, fail or "no data"
+        else:
+            lrow.median_ms = round(login_seg.times[0] / renders * 1000, 4)
+            lrow.n = renders
+        ctx.add(lrow)
