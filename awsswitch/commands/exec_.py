@@ -134,8 +134,7 @@ class _EnvShell(Shell):
 
 def switched_env(profile: Profile, index: ProfileIndex, env: Mapping[str, str]) -> dict[str, str]:
     """`env` as `asw PROFILE` leaves it."""
-    from awsswitch.sso.state import cache_file_for
-    from awsswitch.switch.core import switch_code
+    from awsswitch.switch.core import state_files, switch_code
 
     out = dict(env)
     switch_code(
@@ -143,7 +142,7 @@ def switched_env(profile: Profile, index: ProfileIndex, env: Mapping[str, str]) 
         name=profile.name,
         short=profile.short,
         region=profile.region,
-        token_file=cache_file_for(profile, index, env),
+        state_files=state_files(profile, index, env),
         env=env,
         cmd="awsswitch exec",
     )
