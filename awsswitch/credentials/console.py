@@ -106,26 +106,17 @@ def federated(
 ) -> Credentials:
     """STS GetFederationToken with long-term keys: temporary credentials the federation
     endpoint accepts."""
-    import botocore.session
-    from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from awsswitch.credentials.fetch import _sts_endpoint, _why
+    from awsswitch.credentials.fetch import _why
+    from awsswitch.sso import clients
 
     secrets = (creds.secret_key,)
     try:
-        session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-        client = session.create_client(
-            "sts",
-            region_name=region,
-            endpoint_url=_sts_endpoint(env),
-            aws_access_key_id=creds.access_key,
-            aws_secret_access_key=creds.secret_key,
-            config=Config(connect_timeout=10, read_timeout=30, retries={"max_attempts": 3}),
-        )
-        reply = client.get_federation_token(
-            Name=ISSUER, Policy=_ALLOW_ALL, DurationSeconds=duration
-        )["Credentials"]
+        sts = clients.client("sts", region, env, keys=(creds.access_key, creds.secret_key, None))
+        reply = sts.get_federation_token(Name=ISSUER, Policy=_ALLOW_ALL, DurationSeconds=duration)[
+            "Credentials"
+        ]
         return Credentials(
             reply["AccessKeyId"],
             reply["SecretAccessKey"],

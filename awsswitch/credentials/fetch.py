@@ -3,8 +3,8 @@ imported only here, only when a cached set of credentials is missing or expiring
 
 Results come back in the shapes botocore's fetchers cache (`SSOCredentialFetcher`,
 `AssumeRoleCredentialFetcher`), so `cache.store` writes what the AWS CLI v2 would write.
-Bounded: 10 s to connect, 30 s to read, 3 attempts (as `sso.clients`). Messages name the
-role and account, never a token or key.
+Bounded as every client of `sso.clients` (timeouts, attempts, reply size and deadline).
+Messages name the role and account, never a token or key.
 """
 
 from __future__ import annotations
@@ -73,39 +73,19 @@ def sso_role(
         ) from None
 
 
-def _sts_endpoint(env: Mapping[str, str]) -> str | None:
-    # botocore's service-specific endpoint variable, read from the mapping we were given.
-    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
-        return None
-    return env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL") or None
-
-
 def assume_role(
     source: Credentials, args: Mapping[str, Any], *, region: str | None, env: Mapping[str, str]
 ) -> dict[str, Any]:
     """STS AssumeRole with `source`'s keys: the response as botocore caches it (with
     `Credentials.AccountId` taken from the assumed role's ARN, as botocore adds it)."""
-    import botocore.session
-    from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 
     what = f"role {display(str(args.get('RoleArn')))}"
     secrets = (source.secret_key, source.token, args.get("TokenCode"))
+    keys = (source.access_key, source.secret_key, source.token)
     try:
-        session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-        config = Config(
-            connect_timeout=10, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
-        )
-        client = session.create_client(
-            "sts",
-            region_name=region or "us-east-1",
-            endpoint_url=_sts_endpoint(env),
-            aws_access_key_id=source.access_key,
-            aws_secret_access_key=source.secret_key,
-            aws_session_token=source.token,
-            config=config,
-        )
-        response = client.assume_role(**args)
+        sts = clients.client("sts", region or "us-east-1", env, keys=keys)
+        response = sts.assume_role(**args)
         response["Credentials"]["Expiration"]  # a response without it is unusable: KeyError
     except ClientError as exc:
         raise AwsswitchError(f"cannot assume {what}: {_why(exc, secrets)}") from None

@@ -1,12 +1,14 @@
-"""boto3 clients for the IAM Identity Center APIs: the one home for endpoint resolution, client
-construction and error description (`sso-oidc` for refresh and login, the `sso` portal for
-logout and sync). Imported only when a network call is really needed.
+"""boto3 clients: the one home for endpoint resolution, client construction and error
+description, for the IAM Identity Center APIs (`sso-oidc` for refresh and login, the `sso`
+portal for logout, sync and role credentials) and STS (AssumeRole for role profiles,
+GetFederationToken for `console`). Imported only when a network call is really needed.
 
-Unsigned, as the AWS CLI creates them: no credential resolution runs, so a half-configured
-profile or stray environment keys cannot get in the way. The session ignores
-AWS_PROFILE/AWS_DEFAULT_PROFILE (the profile they name may be the very one being fixed,
-or gone); endpoint overrides (`AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_SSO`, ...)
-are honoured from the environment mapping we were given, as botocore does from os.environ.
+Unsigned, as the AWS CLI creates them, or signed with the keys given (STS): no credential
+resolution runs, so a half-configured profile or stray environment keys cannot get in the
+way. The session ignores AWS_PROFILE/AWS_DEFAULT_PROFILE (the profile they name may be the
+very one being fixed, or gone); endpoint overrides (`AWS_ENDPOINT_URL_SSO_OIDC`,
+`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`) are honoured from the
+environment mapping we were given, as botocore does from os.environ.
 
 Every call is bounded, whatever the server does:
 - connect and read timeouts, and a fixed number of attempts (standard retry mode, given
@@ -34,7 +36,11 @@ BODY_DEADLINE = 30.0  # seconds to receive one reply body
 _CHUNK = 64 * 1024
 _MESSAGE_LIMIT = 300  # characters of a service error message shown to people
 
-_ENDPOINT_VARS = {"sso-oidc": "AWS_ENDPOINT_URL_SSO_OIDC", "sso": "AWS_ENDPOINT_URL_SSO"}
+_ENDPOINT_VARS = {
+    "sso-oidc": "AWS_ENDPOINT_URL_SSO_OIDC",
+    "sso": "AWS_ENDPOINT_URL_SSO",
+    "sts": "AWS_ENDPOINT_URL_STS",
+}
 
 
 def endpoint(service: str, env: Mapping[str, str]) -> str | None:
@@ -51,8 +57,10 @@ def client(
     *,
     attempts: int = ATTEMPTS,
     max_pool_connections: int = 10,
+    keys: tuple[str, str, str | None] | None = None,
 ) -> Any:
-    """An unsigned, bounded botocore client for `sso-oidc` or `sso` in `region`.
+    """A bounded botocore client for `sso-oidc`, `sso` or `sts` in `region`: unsigned, or
+    signed with `keys` (access key, secret key, session token or None).
 
     Raises ValueError (botocore's InvalidRegionError) for a region botocore refuses.
     """
@@ -62,15 +70,25 @@ def client(
 
     env = os.environ if env is None else env
     session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    signing: dict[str, Any] = {"signature_version": botocore.UNSIGNED}
+    if keys is not None:
+        signing = {}
     config = Config(
-        signature_version=botocore.UNSIGNED,
+        **signing,
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         max_pool_connections=max_pool_connections,
         retries={"mode": "standard", "total_max_attempts": attempts},
     )
+    access_key, secret_key, token = keys if keys is not None else (None, None, None)
     made = session.create_client(
-        service, region_name=region, config=config, endpoint_url=endpoint(service, env)
+        service,
+        region_name=region,
+        config=config,
+        endpoint_url=endpoint(service, env),
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        aws_session_token=token,
     )
     made.meta.events.register_last("before-send", _BoundedSend(made))
     return made
