@@ -91,8 +91,9 @@ def assume_role(
         raise AwsswitchError(f"cannot assume {what}: {_why(exc, secrets)}") from None
     except (BotoCoreError, ValueError, KeyError, TypeError) as exc:
         raise AwsswitchError(f"cannot assume {what}: {_why(exc, secrets)}") from None
-    arn = response.get("AssumedRoleUser", {}).get("Arn")
-    parts = arn.split(":", 5) if isinstance(arn, str) else []
-    if len(parts) == 6 and parts[0] == "arn" and parts[4]:
-        response["Credentials"]["AccountId"] = parts[4]
+    from awsswitch import arn
+
+    assumed = arn.parse(response.get("AssumedRoleUser", {}).get("Arn"))
+    if assumed is not None and assumed.account:
+        response["Credentials"]["AccountId"] = assumed.account
     return response

@@ -51,12 +51,12 @@ def web_identity(env: Mapping[str, str]) -> bool:
 
 def role_parts(role_arn: str | None) -> tuple[str | None, str | None]:
     """(account id, role name) of `arn:aws:iam::ACCOUNT:role/PATH/NAME`."""
-    if not role_arn:
+    from awsswitch import arn
+
+    parsed = arn.parse(role_arn)
+    if parsed is None or not parsed.resource.startswith("role/"):
         return None, None
-    parts = role_arn.split(":", 5)
-    if len(parts) != 6 or not parts[5].startswith("role/"):
-        return None, None
-    return parts[4] or None, parts[5].rsplit("/", 1)[-1] or None
+    return parsed.account or None, parsed.role_name
 
 
 def expected_identity(facts: Facts, name: str | None) -> tuple[str | None, str | None, str | None]:

@@ -66,10 +66,12 @@ def call_sts(env: Mapping[str, str]) -> dict[str, str]:
 
 def assumed_role(arn: str) -> str | None:
     """The role name in `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`."""
-    parts = arn.split(":", 5)
-    if len(parts) == 6 and parts[5].startswith("assumed-role/"):
-        return parts[5].split("/")[1] or None
-    return None
+    from awsswitch import arn as arns
+
+    parsed = arns.parse(arn)
+    if parsed is None or not parsed.resource.startswith("assumed-role/"):
+        return None
+    return parsed.role_name
 
 
 def role_matches(kind: str | None, expected: str, actual: str | None) -> bool:
