@@ -73,7 +73,7 @@ __all__ = [
     "status_of",
 ]
 
-ENV_VAR = "AWS_LOGIN_CACHE_DIRECTORY"
+ENV_VAR = paths.LOGIN_CACHE_VAR
 REFRESH_WINDOW = 5 * 60  # seconds; botocore LoginCredentialFetcher._REFRESH_THRESHOLD
 SESSION_LIMIT = 12 * 3600  # seconds after sign-in the CLI refreshes a console session, at most
 MIN_CLI = (2, 32, 0)  # `aws login` appeared in AWS CLI 2.32.0
@@ -135,12 +135,8 @@ class LoginStatus(Record):
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> str:
-    """botocore's get_login_token_cache_directory: `$AWS_LOGIN_CACHE_DIRECTORY` (set, even
-    empty: expandvars then expanduser), else `~/.aws/login/cache`."""
-    env = os.environ if env is None else env
-    if ENV_VAR in env:
-        return paths.expand(env[ENV_VAR], env)
-    return os.path.join(paths.home(env), ".aws", "login", "cache")
+    """The console sessions' cache folder (paths.login_cache_dir)."""
+    return paths.login_cache_dir(env)
 
 
 def cache_key(session: str) -> str:

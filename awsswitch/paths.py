@@ -98,6 +98,24 @@ def sso_cache_dir(env: Mapping[str, str] | None = None) -> str:
     return os.path.join(home(env), ".aws", "sso", "cache")
 
 
+LOGIN_CACHE_VAR = "AWS_LOGIN_CACHE_DIRECTORY"
+
+
+def cli_cache_dir(env: Mapping[str, str] | None = None) -> str:
+    """`~/.aws/cli/cache`, the AWS CLI's role credentials (no variable moves it)."""
+    return os.path.join(home(env), ".aws", "cli", "cache")
+
+
+def login_cache_dir(env: Mapping[str, str] | None = None) -> str:
+    """botocore's get_login_token_cache_directory, for `aws login` console sessions:
+    `$AWS_LOGIN_CACHE_DIRECTORY` (set, even empty: expanded as the config file's path),
+    else `~/.aws/login/cache`."""
+    env = os.environ if env is None else env
+    if LOGIN_CACHE_VAR in env:
+        return expand(env[LOGIN_CACHE_VAR], env)
+    return os.path.join(home(env), ".aws", "login", "cache")
+
+
 def cache_dir(env: Mapping[str, str] | None = None) -> str:
     """awsswitch's own cache: `$AWSSWITCH_CACHE_DIR`, else `$XDG_CACHE_HOME/awsswitch`."""
     env = os.environ if env is None else env

@@ -44,8 +44,8 @@ EXPIRY_WINDOW = 15 * 60  # seconds; botocore's CachedCredentialFetcher window
 
 
 def folder(env: Mapping[str, str] | None = None) -> str:
-    """The CLI's credential cache folder: `~/.aws/cli/cache` (no variable moves it)."""
-    return os.path.join(paths.home(env), ".aws", "cli", "cache")
+    """The CLI's credential cache folder (paths.cli_cache_dir)."""
+    return paths.cli_cache_dir(env)
 
 
 def _hash(text: str) -> str:
