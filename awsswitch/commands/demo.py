@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from awsswitch.context import Environment
 from awsswitch.errors import AwsswitchError, UsageError
 
 if TYPE_CHECKING:
@@ -86,14 +87,15 @@ def start_standin() -> StandIn:
     ).start()
 
 
-def run(shell: str | None) -> int:
-    shell = shell or default_shell(os.environ)
+def run(shell: str | None, ctx: Environment | None = None) -> int:
+    ctx = ctx or Environment()
+    shell = shell or default_shell(ctx.env)
     if shell not in SHELLS:
         raise UsageError(f"demo: unsupported shell {shell!r} (choose bash, zsh or fish)")
-    shell_path = shutil.which(shell)
+    shell_path = ctx.which(shell)
     if shell_path is None:
         raise AwsswitchError(f"demo: {shell} is not installed")
-    if not sys.stdin.isatty():
+    if not ctx.stdin_isatty:
         raise AwsswitchError("demo starts an interactive shell: run it in a terminal")
 
     root = tempfile.mkdtemp(prefix="awsswitch-demo-")
@@ -104,7 +106,7 @@ def run(shell: str | None) -> int:
         standin = start_standin()
         # SSO, STS and federation endpoints (AWS_ENDPOINT_URL_*, AWSSWITCH_FEDERATION_ENDPOINT)
         # plus AWS_DATA_PATH for AWS CLI versions that ignore AWS_ENDPOINT_URL_*.
-        env = environment(root, home, standin.env(cli_data_path=True))
+        env = environment(root, home, standin.env(cli_data_path=True), ctx.env)
         argv = _prepare_shell(shell, shell_path, root, home, env)
         _banner(shell, root, standin.url)
         return _run_shell(argv, env)
@@ -121,12 +123,14 @@ def _write(path: str, text: str, mode: int = 0o644) -> None:
     os.chmod(path, mode)
 
 
-def environment(root: str, home: str, standin_env: Mapping[str, str]) -> dict[str, str]:
-    """The demo shell's environment: the caller's, minus AWS and shell start-up variables,
-    with HOME and the AWS files in the sandbox and every endpoint on the stand-in."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(_SCRUB_PREFIXES) and k not in _SCRUB
-    }
+def environment(
+    root: str, home: str, standin_env: Mapping[str, str], outer: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The demo shell's environment: the caller's (`outer`, default os.environ), minus AWS and
+    shell start-up variables, with HOME and the AWS files in the sandbox and every endpoint on
+    the stand-in."""
+    outer = os.environ if outer is None else outer
+    env = {k: v for k, v in outer.items() if not k.startswith(_SCRUB_PREFIXES) and k not in _SCRUB}
     bindir = os.path.join(root, "bin")
     # `awsswitch` inside the demo is this very installation, whatever PATH says.
     _write(
@@ -148,7 +152,7 @@ def environment(root: str, home: str, standin_env: Mapping[str, str]) -> dict[st
             # Log in with the built-in device flow: no AWS CLI, no browser, no internet.
             "AWSSWITCH_AWS_CLI": "native",
             "AWSSWITCH_DEMO": root,
-            "PATH": bindir + os.pathsep + os.environ.get("PATH", os.defpath),
+            "PATH": bindir + os.pathsep + outer.get("PATH", os.defpath),
             **standin_env,
         }
     )
