@@ -28,18 +28,21 @@ end
 
 # ---------------------------------------------------------------------------------------
 # Prompt: awsswitch_prompt prints the segment ("aws:home.poweruser", "~" appended when the
-# SSO token is due for a refresh, "!" when a login is needed), or nothing, and sets
+# credentials are due for a refresh, "!" when a login is needed), or nothing, and sets
 # AWSSWITCH_TOKEN_STATE to fresh, refreshable or login-needed (awsswitch.sso.state's
-# words). Call it from fish_prompt or fish_right_prompt. It runs one process (`date +%s`),
-# and only when the active profile is an SSO profile.
+# words) for an SSO profile (the SSO token, AWSSWITCH_TOKEN_FILE) or a profile on an
+# `aws login` console session (its cached credentials, AWSSWITCH_LOGIN_FILE). Call it from
+# fish_prompt or fish_right_prompt. It runs one process (`date +%s`), and only for those
+# profiles.
 
-# The token state mirrors awsswitch.sso.state (load_token, parse_time, classify) on the
-# same file with builtins (`read`, `string`, `math`) and one `date`. JSON is checked as
-# json.loads reads it, and a key given twice counts with its last value. Where that would
-# take a real parser, it errs towards login-needed (never "fresh" where Python says
-# otherwise): a file over 64 KiB, a byte outside ASCII (json.dumps writes none; a BOM is
-# one), a NUL byte, a nested object (values may be strings, numbers, true, false, null,
-# NaN, Infinity or arrays of those), a key spelled with \u escapes, or a date that holds an
+# The states mirror awsswitch.sso.state (load_token, parse_time, classify) and
+# awsswitch.login_session (classify) on the same files with builtins (`read`, `string`,
+# `math`, `printf`) and one `date`. JSON is checked as json.loads reads it, and a key given
+# twice counts with its last value. Where that would take a real parser, it errs towards
+# login-needed (never "fresh" where Python says otherwise): a file over 64 KiB, a byte
+# outside ASCII (json.dumps writes none; a BOM is one), a NUL byte, a nested object (values
+# may be strings, numbers, true, false, null, NaN, Infinity or arrays of those; a console
+# session has one, its credentials), a key spelled with \u escapes, or a date that holds an
 # escape or has a form that Python versions read differently (see __awsswitch_epoch).
 # Every function here that sees the token runs untraced (`set -l fish_trace`): with
 # fish_trace set, fish would print the tokens on stderr.
@@ -92,8 +95,9 @@ function __awsswitch_epoch --argument-names date
 end
 
 # __awsswitch_token_value KEY JSON: prints the value of the top-level KEY of JSON (the last
-# one, as json.loads keeps it) when it is a string (as written, quotes included: one line),
-# else `-`; status 1 without KEY.
+# one, as json.loads keeps it): a string as written, quotes included (one line), else what
+# stands up to the next `,`, `]`, `}` or space (a number, a constant, `[` and more for an
+# array); status 1 without KEY.
 function __awsswitch_token_value --argument-names key json
     set -l fish_trace
     set -l re '[{,][ \t\n\r]*+"'$key'"[ \t\n\r]*+:[ \t\n\r]*+(?<rest>[\s\S]*)'
@@ -103,7 +107,7 @@ function __awsswitch_token_value --argument-names key json
     while string match -rq -- $re $v
         set v $rest
     end
-    string match -r -- '^"(?:[^"\x5c]|\x5c.)*+"' $v; or echo -
+    string match -r -- '^(?:"(?:[^"\x5c]|\x5c.)*+"|[^,\]}\s]++)' $v; or echo -
 end
 
 # __awsswitch_token_string KEY JSON: is KEY's value a non-empty string?
@@ -140,6 +144,26 @@ function __awsswitch_token_usable --argument-names file
     not string match -rq '[^\x01-\x7f]' <$file
 end
 
+# __awsswitch_json_flat JSON: status 0 when JSON is one flat object as json.loads reads it
+# (strict strings, its numbers and constants; values scalars or arrays of scalars), with no
+# key spelled with \u escapes and no whole number json.loads refuses.
+function __awsswitch_json_flat --argument-names json
+    set -l fish_trace
+    set -l w '[ \t\n\r]*+'
+    set -l s '"(?:[^"\x5c\x00-\x1f]|\x5c(?:["\x5c/bfnrt]|u[0-9a-fA-F]{4}))*+"'
+    set -l n '-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][-+]?[0-9]++)?'
+    set -l sc '(?:'$s'|'$n'|true|false|null|NaN|-?Infinity)'
+    set -l pair $s$w:$w'(?:'$sc'|\['$w'(?:'$sc'(?:'$w,$w$sc')*+)?'$w'\])'
+    set -l object '\A'$w'\{'$w'(?:'$pair'(?:'$w,$w$pair')*+)?'$w'\}'$w'\z'
+    # Then a `{` or `,`, a string and a colon is a key: one spelled with \u escapes could be
+    # one of ours. And json.loads refuses a whole number of more than 4,300 digits.
+    set -l ukey '[{,]'$w'"[a-zA-Z]*+\x5cu[0-9a-fA-F]{4}(?:[a-zA-Z]|\x5cu[0-9a-fA-F]{4})*+"'$w:
+    set -l long '[:,\[]'$w'-?[1-9][0-9]{4300,}+(?![.0-9eE])'
+    string match -rq -- $object "$json"
+    and not string match -rq -- $ukey "$json"
+    and not string match -rq -- $long "$json"
+end
+
 # __awsswitch_token_state FILE: prints fresh (more than 15 minutes left), refreshable (15
 # minutes or less, or expired, but a refresh can work) or login-needed (anything else).
 function __awsswitch_token_state --argument-names file
@@ -151,20 +175,7 @@ function __awsswitch_token_state --argument-names file
         return 0
     end
     set json (string collect <$file)
-    # One JSON object as json.loads reads it (strict strings, its numbers and constants).
-    set -l w '[ \t\n\r]*+'
-    set -l s '"(?:[^"\x5c\x00-\x1f]|\x5c(?:["\x5c/bfnrt]|u[0-9a-fA-F]{4}))*+"'
-    set -l n '-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][-+]?[0-9]++)?'
-    set -l sc '(?:'$s'|'$n'|true|false|null|NaN|-?Infinity)'
-    set -l pair $s$w:$w'(?:'$sc'|\['$w'(?:'$sc'(?:'$w,$w$sc')*+)?'$w'\])'
-    set -l object '\A'$w'\{'$w'(?:'$pair'(?:'$w,$w$pair')*+)?'$w'\}'$w'\z'
-    # Then a `{` or `,`, a string and a colon is a key: one spelled with \u escapes could be
-    # one of ours. And json.loads refuses a whole number of more than 4,300 digits.
-    set -l ukey '[{,]'$w'"[a-zA-Z]*+\x5cu[0-9a-fA-F]{4}(?:[a-zA-Z]|\x5cu[0-9a-fA-F]{4})*+"'$w:
-    set -l long '[:,\[]'$w'-?[1-9][0-9]{4300,}+(?![.0-9eE])'
-    if not string match -rq -- $object "$json"
-        or string match -rq -- $ukey "$json"
-        or string match -rq -- $long "$json"
+    if not __awsswitch_json_flat "$json"
         echo login-needed
         return 0
     end
@@ -193,6 +204,146 @@ function __awsswitch_token_state --argument-names file
     end
 end
 
+# __awsswitch_login_state FILE: prints the state of an `aws login` console session's cache
+# file, as awsswitch.login_session.classify: fresh (the credentials have more than 5 minutes
+# left), refreshable (5 minutes or less, or expired, but the refresh material is there and
+# the sign-in is under 12 hours old, or undated) or login-needed (anything else).
+function __awsswitch_login_state --argument-names file
+    set -l fish_trace
+    if not builtin test -f "$file" -a -r "$file"
+        or not __awsswitch_token_usable $file
+        echo login-needed
+        return 0
+    end
+    set -l json (string collect <$file)
+    # The one nested object allowed: the credentials, the value of the last top-level
+    # accessToken (json.loads keeps the last). The split below only has to find it, reading
+    # strings whole: the object must then be flat, and so must the file with null in its
+    # place (`flat`), and no accessToken may follow it.
+    set -l w '[ \t\n\r]*+'
+    set -l out '(?:[^{}"]|"(?:[^"\x5c]|\x5c[\s\S])*+")*+'
+    set -l pre
+    set -l creds
+    set -l rest
+    string match -rq -- '\A(?<pre>[\s\S]*[{,]'$w'"accessToken"'$w:$w')(?<creds>\{'$out'\})(?<rest>'$out'\}'$w')\z' "$json"
+    set -l flat "$pre"null"$rest"
+    if not builtin test -n "$creds"
+        or string match -rq -- '[{,]'$w'"accessToken"'$w: "$rest"
+        or not __awsswitch_json_flat "$flat"
+        or not __awsswitch_json_flat "$creds"
+        echo login-needed
+        return 0
+    end
+    # What botocore requires, then what Python reads as the credentials and their expiry.
+    set -l exp
+    for key in refreshToken dpopKey clientId
+        if not string match -rq -- '[{,]'$w'"'$key'"'$w: "$flat"
+            echo login-needed
+            return 0
+        end
+    end
+    for key in accessKeyId secretAccessKey sessionToken
+        if not __awsswitch_token_string $key "$creds"
+            echo login-needed
+            return 0
+        end
+    end
+    if not set exp (__awsswitch_token_date expiresAt "$creds")
+        echo login-needed
+        return 0
+    end
+    set -l now (command date +%s)
+    if builtin test (math $exp - $now) -gt 300
+        echo fresh
+        return 0
+    end
+    for key in refreshToken clientId dpopKey
+        if not __awsswitch_token_string $key "$flat"
+            echo login-needed
+            return 0
+        end
+    end
+    # The sign-in time: `iat` of the idToken JWT. No idToken or not a string: Python has
+    # none and sets no limit. An escape, other than two dots or an odd character: unsure.
+    set -l id (__awsswitch_token_value idToken "$flat")
+    if not string match -rq -- '^"' "$id"
+        echo refreshable
+        return 0
+    end
+    set -l claims
+    if not string match -rq -- '\A"[^.\x5c]*\.(?<claims>[A-Za-z0-9_+/-]*)\.[^.\x5c]*"\z' "$id"
+        or builtin test (math (string length -- "$claims") % 4) -eq 1
+        echo login-needed
+        return 0
+    end
+    # Decoding is a loop: the last claims decoded and their iat are kept (global, not
+    # exported) while the file keeps the same sign-in. The claims (session ARN, iat, exp)
+    # are no credential; the signature is never kept.
+    if builtin test "x$claims" != "x$__awsswitch_login_memo"
+        or not string match -rq -- '^(?:[0-9]{1,11}|x|-)$' "$__awsswitch_login_iat"
+        set -gu __awsswitch_login_memo $claims
+        set -gu __awsswitch_login_iat (__awsswitch_jwt_iat $claims)
+    end
+    switch $__awsswitch_login_iat
+        case -
+            echo refreshable
+        case x
+            echo login-needed
+        case '*'
+            # 43199, not 43200: the fractions dropped from now and iat must not tip the line.
+            if builtin test (math $now - $__awsswitch_login_iat) -lt 43199
+                echo refreshable
+            else
+                echo login-needed
+            end
+    end
+end
+
+# __awsswitch_jwt_iat CLAIMS: prints the `iat` of a JWT's claims (base64url or base64,
+# unpadded; whole seconds), `-` when they have none, or `x` when this reader cannot be sure:
+# a decoded byte outside printable ASCII, tab, LF and CR, claims that are not one flat
+# object, an iat that is not a plain number of up to 11 digits.
+function __awsswitch_jwt_iat --argument-names claims
+    set -l fish_trace
+    builtin test -n "$claims"; or begin
+        echo x
+        return 0
+    end
+    # Each character's 6 bits as two octal digits, by its character code (printf's 'C):
+    # A-Z 0-25, a-z 26-51, 0-9 52-61, + or - 62, / or _ 63.
+    set -l o 0 1 2 3 4 5 6 7
+    set -l six 0$o 1$o 2$o 3$o 4$o 5$o 6$o 7$o
+    set -l t
+    set t[65..90] $six[1..26]
+    set t[97..122] $six[27..52]
+    set t[48..57] $six[53..62]
+    set t[43 45 47 95] $six[63 63 64 64]
+    set -l chars (string split '' -- "$claims")
+    set -l n (count $chars)
+    # Padded with A (zero bits) to whole groups of 4 characters, 24 bits, 8 octal digits:
+    # printf turns each group into 6 hex digits, then only the whole bytes count (the
+    # leftover bits are dropped, as binascii does).
+    set chars $chars A A A
+    set chars $chars[1..(math "ceil($n / 4) * 4")]
+    set -l oct (string join '' $t[(printf "%d\n" "'"$chars)])
+    set -l hex (printf %06x 0(string match -ra '.{8}' -- "$oct") | string sub -l (math "floor($n * 6 / 8) * 2"))
+    if not string match -rq '\A(?:0[9ad]|[2-6][0-9a-f]|7[0-9a-e])*+\z' -- "$hex"
+        echo x
+        return 0
+    end
+    set -l text (string replace -ra '..' '%$0' -- "$hex" | string unescape --style=url | string collect)
+    if not __awsswitch_json_flat "$text"
+        echo x
+        return 0
+    end
+    set -l iat (__awsswitch_token_value iat "$text"); or begin
+        echo -
+        return 0
+    end
+    string match -rq -- '\A(?<iat>[0-9]{1,11})(?:\.[0-9]+)?\z' "$iat"; or set iat x
+    echo $iat
+end
+
 function awsswitch_prompt --description 'awsswitch prompt segment: aws:NAME (~ refresh due, ! login needed)'
     set -l fish_trace
     set -g AWSSWITCH_TOKEN_STATE
@@ -207,12 +358,14 @@ function awsswitch_prompt --description 'awsswitch prompt segment: aws:NAME (~ r
     set -l mark ''
     if builtin test -n "$AWSSWITCH_TOKEN_FILE"
         set -g AWSSWITCH_TOKEN_STATE (__awsswitch_token_state "$AWSSWITCH_TOKEN_FILE")
-        switch "$AWSSWITCH_TOKEN_STATE"
-            case refreshable
-                set mark '~'
-            case login-needed
-                set mark '!'
-        end
+    else if builtin test -n "$AWSSWITCH_LOGIN_FILE"
+        set -g AWSSWITCH_TOKEN_STATE (__awsswitch_login_state "$AWSSWITCH_LOGIN_FILE")
+    end
+    switch "$AWSSWITCH_TOKEN_STATE"
+        case refreshable
+            set mark '~'
+        case login-needed
+            set mark '!'
     end
 # @if auto
     # --auto: "@dir" when a directory's .awsprofile chose the profile.
