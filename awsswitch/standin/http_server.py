@@ -35,6 +35,18 @@ ROUTES: dict[tuple[str, str], str] = {
 }
 
 
+# `/authorize` query parameters recorded (by their API-style names; never the challenge).
+_AUTHORIZE_PARAMS = (
+    ("client_id", "clientId"),
+    ("redirect_uri", "redirectUri"),
+    ("state", "state"),
+    ("scopes", "scopes"),
+    ("response_type", "responseType"),
+    ("code_challenge_method", "codeChallengeMethod"),
+    ("request", "request"),
+)
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # benchmarks open many connections at once
@@ -255,19 +267,26 @@ class Handler(BaseHTTPRequestHandler):
         """PKCE: `/authorize` redirects to the client's loopback callback at once when
         auto-approval is on, else shows an "Allow" link to `/authorize/allow?request=ID`."""
         standin = self.server.standin
+        allow = path == "/authorize/allow"
+        operation = "AuthorizeAllow" if allow else "Authorize"
+        params = {name: query[key] for key, name in _AUTHORIZE_PARAMS if key in query}
         try:
-            if path == "/authorize/allow":
+            if allow:
                 location = standin.oidc.allow(query.get("request", ""))
             else:
                 kind, value = standin.oidc.authorize(query)
                 if kind == "page":
+                    standin.record_visit(operation, params, 200, None)
                     link = html.escape(f"/authorize/allow?request={value}")
                     self._html(200, f'<p>Allow access? <a id="allow" href="{link}">Allow</a></p>')
                     return
                 location = value or ""
         except (ApiError, LookupError) as exc:
+            code = exc.code if isinstance(exc, ApiError) else "InvalidRequestException"
+            standin.record_visit(operation, params, 400, code)
             self._html(400, f"<p>Invalid request: {html.escape(str(exc))}</p>")
             return
+        standin.record_visit(operation, params, 302, None)
         self._send(302, b"", "text/plain", {"Location": location})
 
     def _html(self, status: int, body: str) -> None:

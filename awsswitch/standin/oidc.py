@@ -35,6 +35,7 @@ class Client:
     scopes: tuple[str, ...]
     expires_at: int
     grant_types: tuple[str, ...] = ()
+    redirect_uris: tuple[str, ...] = ()
 
 
 @dataclass
@@ -49,6 +50,26 @@ class _AuthCode:
     code: str | None = None  # set once the user allowed access
     used: bool = False
     expires_at: float = 0.0
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _same_redirect(given: str, registered: str) -> bool:
+    """A loopback redirect URI as registered, with any port (RFC 8252 7.3: the client
+    registers `http://127.0.0.1/oauth/callback` and listens on a port of the moment);
+    anything else is refused, as only loopback callbacks are used."""
+    try:
+        a, b = urlsplit(given), urlsplit(registered)
+        a.port, b.port  # noqa: B018 - a port that is not a number raises ValueError
+    except ValueError:
+        return False
+    return (
+        a.scheme == b.scheme == "http"
+        and a.hostname in _LOOPBACK
+        and a.hostname == b.hostname
+        and (a.path, a.query, a.fragment) == (b.path, b.query, b.fragment)
+    )
 
 
 def _pkce_challenge(verifier: str) -> str:
@@ -111,6 +132,7 @@ class Oidc(Api):
             int(now) + self.settings.registration_ttl,
         )
         client.grant_types = tuple(params.get("grantTypes") or ())
+        client.redirect_uris = tuple(str(u) for u in params.get("redirectUris") or ())
         return {
             "clientId": client.client_id,
             "clientSecret": client.client_secret,
@@ -171,15 +193,15 @@ class Oidc(Api):
         with self._lock:
             client = self.clients.get(query.get("client_id", ""))
         redirect = query.get("redirect_uri", "")
-        host = urlsplit(redirect).hostname
         if (
             client is None
             or query.get("response_type") != "code"
             or query.get("code_challenge_method") != "S256"
             or not query.get("code_challenge")
-            or host not in ("127.0.0.1", "localhost", "::1")
         ):
             raise ApiError("InvalidRequestException", "Invalid authorization request")
+        if not any(_same_redirect(redirect, r) for r in client.redirect_uris):
+            raise ApiError("InvalidRequestException", "redirect_uri was not registered")
         request = _AuthCode(
             request_id=uuid.uuid4().hex,
             client_id=client.client_id,

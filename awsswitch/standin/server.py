@@ -356,6 +356,13 @@ class StandIn(Settings):
 
     # ------------------------------------------------------------------ request handling
 
+    def record_visit(
+        self, operation: str, params: dict[str, Any], status: int, error: str | None
+    ) -> None:
+        """Record a browser's visit (`Authorize`, `AuthorizeAllow`: pages, not API calls) in
+        the call log, so tests count and wait on it as on any call."""
+        self._log.record(Call(operation, params, status, error, None, time.time()))
+
     def handle(
         self,
         operation: str,

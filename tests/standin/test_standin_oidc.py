@@ -346,3 +346,55 @@ def test_pkce_authorization_code_flow(standin: StandIn) -> None:
             codeVerifier=verifier,
             code="x",
         )
+
+
+def _pkce_client(oidc: Any, redirect_uris: list[str] | None) -> dict[str, Any]:
+    extra = {} if redirect_uris is None else {"redirectUris": redirect_uris}
+    return oidc.register_client(
+        clientName="c",
+        clientType="public",
+        grantTypes=["authorization_code", "refresh_token"],
+        issuerUrl=EXAMPLE_START_URL,
+        **extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("registered", "allowed"),
+    [
+        (["http://127.0.0.1/oauth/callback"], True),  # any port, as RFC 8252 allows
+        (["http://127.0.0.1:45678/oauth/callback"], True),
+        (["http://127.0.0.1/other"], False),
+        (["http://localhost/oauth/callback"], False),  # another host
+        (["https://127.0.0.1/oauth/callback"], False),
+        (["http://example.com/oauth/callback"], False),
+        ([], False),
+        (None, False),
+    ],
+)
+def test_authorize_needs_a_registered_redirect_uri(standin: StandIn, registered, allowed) -> None:
+    standin.auto_approve_after = 0
+    reg = _pkce_client(client("sso-oidc"), registered)
+    status, location, redirect_uri = pkce_authorize(standin, reg, "c" * 43)
+    if allowed:
+        assert status == 302 and location.startswith(f"{redirect_uri}?code=standin-code-")
+        assert standin.count("Authorize", redirectUri=redirect_uri, state="st-1") == 1
+    else:
+        assert status == 400 and not location
+        assert standin.count("Authorize", error="InvalidRequestException") == 1
+    assert standin.count("Authorize") == 1
+
+
+def test_authorize_visits_are_recorded_without_the_challenge(standin: StandIn) -> None:
+    reg = _pkce_client(client("sso-oidc"), ["http://127.0.0.1/oauth/callback"])
+    status, page, _ = pkce_authorize(standin, reg, "secret-challenge" * 3)
+    assert status == 200
+    allow = page.split('href="', 1)[1].split('"', 1)[0]
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError):
+        opener.open(f"{standin.url}{allow}", timeout=10)
+    standin.wait_for_call("AuthorizeAllow")
+    calls = [c for c in standin.calls if c.operation.startswith("Authorize")]
+    assert [(c.operation, c.status) for c in calls] == [("Authorize", 200), ("AuthorizeAllow", 302)]
+    assert calls[0].params["clientId"] == reg["clientId"]
+    assert "secret-challenge" not in repr(calls)
