@@ -88,6 +88,8 @@ __awsswitch_token_state() {
     else
         "${check}" "${1-}" "${now}" || \builtin true
     fi
+    # BASH_REMATCH is global and holds the last match, a token: leave an empty one there.
+    [[ ${AWSSWITCH_TOKEN_STATE} =~ ^ ]]
 }
 
 # Fills AWSSWITCH_PROMPT (and AWSSWITCH_TOKEN_STATE) from the environment.

@@ -63,6 +63,8 @@ __awsswitch_token_read() {
 __awsswitch_token_state() {
     \builtin emulate -LR zsh
     \builtin typeset -g AWSSWITCH_TOKEN_STATE=""
+    # The readers' matches land here and go with this function: they hold tokens.
+    \builtin local -a BASH_REMATCH
     # zsh/datetime did not load: no token state rather than a wrong one.
     [[ -n ${EPOCHSECONDS-} ]] || \builtin return 0
     if [[ ${2-} == login ]]; then

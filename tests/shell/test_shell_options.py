@@ -103,8 +103,9 @@ echo profile=$AWS_PROFILE
 set -l p (awsswitch_prompt)
 echo prompt=$p state=$AWSSWITCH_TOKEN_STATE
 begin
-    set -l AWSSWITCH_TOKEN_FILE
-    set -l AWSSWITCH_LOGIN_FILE $HOME/login.json
+    # Exported locals: a fish function sees its caller's exported variables, not plain locals.
+    set -lx AWSSWITCH_TOKEN_FILE
+    set -lx AWSSWITCH_LOGIN_FILE $HOME/login.json
     set -l p (awsswitch_prompt)
     echo login=$p state=$AWSSWITCH_TOKEN_STATE
 end
