@@ -305,3 +305,45 @@ def shell_value(child, expr: str) -> str:
     value = child.match.group(1)
     child.expect_exact(PROMPT_MARK)
     return value
+
+
+# -- `aws login` console sessions ------------------------------------------------------------
+
+# Run the prompt hook and print "STATE|SEGMENT": the token state it found and the segment it
+# drew with it (fish: the segment through a command substitution, which runs in this shell).
+STATE_AND_SEGMENT = {
+    "bash": "__awsswitch_prompt_hook; "
+    'printf "%s|%s\\n" "$AWSSWITCH_TOKEN_STATE" "$AWSSWITCH_PROMPT"',
+    "zsh": '__awsswitch_precmd; print -r -- "$AWSSWITCH_TOKEN_STATE|$AWSSWITCH_PROMPT"',
+    "fish": "set -g __t_segment (awsswitch_prompt); "
+    'printf "%s|%s\\n" "$AWSSWITCH_TOKEN_STATE" "$__t_segment"',
+}
+_SET_LOGIN_FILE = {
+    "bash": "AWSSWITCH_LOGIN_FILE={}",
+    "zsh": "AWSSWITCH_LOGIN_FILE={}",
+    "fish": "set -g AWSSWITCH_LOGIN_FILE {}",
+}
+
+
+def login_probe(shell: str, path: Path | str) -> str:
+    """Shell code: point the prompt at the console-session cache file `path` (as
+    AWSSWITCH_LOGIN_FILE; AWSSWITCH_TOKEN_FILE stays as it is) and print STATE|SEGMENT."""
+    quoted = get_shell(shell).quote(str(path))
+    return f"{_SET_LOGIN_FILE[shell].format(quoted)}; {STATE_AND_SEGMENT[shell]}"
+
+
+def run_with_init(
+    sandbox: Sandbox,
+    shell: str,
+    lines: Sequence[str],
+    *,
+    preamble: str = "",
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess:
+    """Real `shell` with the init code loaded (after `preamble`) and a profile active
+    (SWITCHED, plus `env`), then `lines`, in one process."""
+    init = sandbox.home / f"init.{shell}"
+    init.write_text(init_code(shell), encoding="utf-8")
+    script = "\n".join([preamble, source_line(shell, init), *lines]) + "\n"
+    return run_shell(sandbox, shell, script, env={**SWITCHED, **(env or {})}, timeout=timeout)
