@@ -68,6 +68,48 @@ def _states(sandbox, shell: str, paths, *, preamble: str = "", timeout: float = 
     return proc
 
 
+# -- no token left behind ------------------------------------------------------------------
+
+DUMP = {"bash": "declare -p > {}", "zsh": "typeset -p > {}", "fish": "set > {}"}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_no_token_outlives_the_prompt(sandbox, shell):
+    """After the prompt, no shell variable (BASH_REMATCH included) holds a token, whichever
+    way the reading went: each regex match of the reader would otherwise leave one there."""
+    rows = {
+        "fresh": _token(),
+        "refreshable": _token(600),
+        "expired, no registration expiry": _token(-60, registrationExpiresAt=None),
+        "expired, no client secret": _token(-60, clientSecret=None),
+        "expiry unreadable": _token(expiresAt="soon"),
+    }
+    paths, dumps = [], []
+    for n, token in enumerate(rows.values()):
+        path = sandbox.home / f"token-{n}.json"
+        path.write_text(json.dumps({k: v for k, v in token.items() if v is not None}))
+        paths.append(path)
+        dumps.append(sandbox.home / f"vars-{n}.txt")
+    init = sandbox.home / f"init.{shell}"
+    init.write_text(init_code(shell), encoding="utf-8")
+    quote = get_shell(shell).quote
+    lines = [source_line(shell, init)]
+    for path, dump in zip(paths, dumps, strict=True):
+        lines += [RENDER[shell].format(quote(str(path))), DUMP[shell].format(quote(str(dump)))]
+    proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=SWITCHED)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    states = ["fresh", "refreshable", "login-needed", "login-needed", "login-needed"]
+    assert proc.stdout.split() == states
+    held = {}
+    for case, dump in zip(rows, dumps, strict=True):
+        text = dump.read_text(encoding="utf-8", errors="replace")
+        assert "AWSSWITCH_TOKEN_STATE" in text  # the dump worked
+        found = [line[:60] for line in text.splitlines() if any(x in line for x in SECRETS)]
+        if found:
+            held[case] = found
+    assert not held
+
+
 # -- tracing ---------------------------------------------------------------------------------
 
 TRACE_ON = {"bash": "set -x", "zsh": "setopt xtrace", "fish": "set -g fish_trace 1"}
