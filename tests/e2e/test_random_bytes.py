@@ -120,12 +120,13 @@ def _token_like(draw) -> bytes:
 
 
 @st.composite
-def _mutated(draw) -> bytes:
-    """A valid token with a few bytes inserted, removed or changed."""
-    data = bytearray(draw(st.sampled_from([VALID, DUE])))
+def _mutated(draw, valid: tuple[bytes, ...], alphabet: bytes) -> bytes:
+    """One of the `valid` files with a few bytes inserted, removed or changed to bytes of
+    `alphabet`."""
+    data = bytearray(draw(st.sampled_from(valid)))
     for _ in range(draw(st.integers(1, 3))):
         at = draw(st.integers(0, len(data) - 1))
-        byte = draw(st.sampled_from(list(b'{}[]",:\\ \t\n0aeu\x00\x7f\xff\xc3')))
+        byte = draw(st.sampled_from(list(alphabet)))
         how = draw(st.sampled_from(["insert", "delete", "replace"]))
         if how == "insert":
             data.insert(at, byte)
@@ -145,7 +146,12 @@ def _dated(draw) -> bytes:
     return json.dumps(_token(**fields)).encode()
 
 
-FILES = st.one_of(st.binary(max_size=300), _mutated(), _token_like(), _dated())
+FILES = st.one_of(
+    st.binary(max_size=300),
+    _mutated((VALID, DUE), b'{}[]",:\\ \t\n0aeu\x00\x7f\xff\xc3'),
+    _token_like(),
+    _dated(),
+)
 
 HANDCRAFTED: list[bytes] = [
     b"",
@@ -368,23 +374,11 @@ def _login_like(draw) -> bytes:
     )
 
 
-@st.composite
-def _login_mutated(draw) -> bytes:
-    data = bytearray(draw(st.sampled_from([LOGIN_FRESH, LOGIN_DUE])))
-    for _ in range(draw(st.integers(1, 3))):
-        at = draw(st.integers(0, len(data) - 1))
-        byte = draw(st.sampled_from(list(b'{}[]",:.\\ \t0aeu=-_\x00\xff')))
-        how = draw(st.sampled_from(["insert", "delete", "replace"]))
-        if how == "insert":
-            data.insert(at, byte)
-        elif how == "delete":
-            del data[at]
-        else:
-            data[at] = byte
-    return bytes(data)
-
-
-LOGIN_FILES = st.one_of(_login_like(), _login_mutated(), st.binary(max_size=200))
+LOGIN_FILES = st.one_of(
+    _login_like(),
+    _mutated((LOGIN_FRESH, LOGIN_DUE), b'{}[]",:.\\ \t0aeu=-_\x00\xff'),
+    st.binary(max_size=200),
+)
 
 
 def _login_python(path: Path, now: datetime) -> str:
