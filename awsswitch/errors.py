@@ -65,8 +65,9 @@ def report(
     AwsswitchError → its message and code; KeyboardInterrupt → "interrupted", 130; stdout
     closed by its reader (`awsswitch list | head -1`) → nothing, 141; any other OSError → the
     file and the system's reason, 1; anything else → its type and message, 1, with the
-    traceback only when AWSSWITCH_DEBUG is set. Lower layers word their messages for people
-    and keep secrets out of them; an unexpected exception's text is cut and made printable.
+    traceback (secret-named values masked, as in the line) only when AWSSWITCH_DEBUG is set.
+    Lower layers word their messages for people and keep secrets out of them; an unexpected
+    exception's text is cut and made printable.
     """
     stderr = sys.stderr if stderr is None else stderr
     env = os.environ if env is None else env
@@ -91,7 +92,9 @@ def report(
         if debug and not isinstance(exc, KeyboardInterrupt):
             import traceback
 
-            traceback.print_exception(type(exc), exc, exc.__traceback__, file=stderr)
+            # Masked as the one line is: the traceback repeats each exception's message.
+            chunks = traceback.format_exception(type(exc), exc, exc.__traceback__)
+            stderr.write("".join(_redact(chunk) for chunk in chunks))
         stderr.write(f"awsswitch: {line}\n")
         stderr.flush()
     except (OSError, ValueError):  # stderr closed too: the exit status is all that is left

@@ -339,6 +339,22 @@ def test_report_masks_secret_fields_of_an_unexpected_message():
     assert out.count("***") == 3 and out.startswith("awsswitch: unexpected error: ValueError: ")
 
 
+def test_the_debug_traceback_masks_them_too():
+    """AWSSWITCH_DEBUG's traceback repeats each message, the cause's included."""
+    try:
+        try:
+            raise KeyError('clientSecret="SECRET-1"')
+        except KeyError as cause:
+            raise ValueError('{"refreshToken": "SECRET-2"}') from cause
+    except ValueError as exc:
+        code, out = _report(exc, AWSSWITCH_DEBUG="1")
+    assert code == 1
+    assert "Traceback (most recent call last)" in out and "raise KeyError" in out
+    assert "SECRET" not in out  # in the messages and the source lines shown
+    assert "KeyError: 'clientSecret=\"***\"'" in out and "The above exception" in out
+    assert out.endswith('awsswitch: unexpected error: ValueError: {"refreshToken": "***"}\n')
+
+
 def test_report_cuts_a_long_message_to_one_short_line():
     code, out = _report(RuntimeError("x" * 5000 + "\n" + "y" * 10))
     assert code == 1 and out.count("\n") == 1 and len(out) < 450
