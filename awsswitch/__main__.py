@@ -14,7 +14,7 @@ import sys
 # `init --help` still goes to typer.
 _OWN_PARSER = {
     "init": "awsswitch.switch.init",
-    "_asw": "awsswitch.switch.core",
+    "_asw": "awsswitch.switch.entry",
     "export": "awsswitch.commands.export",
     # click would swallow the `--` before CMD; exec's own parser keeps it (and its --help).
     "exec": "awsswitch.commands.exec_",

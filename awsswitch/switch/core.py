@@ -1,9 +1,8 @@
-"""The switch core: `awsswitch _asw SHELL [--cmd=NAME] ARGS...`, run by the `asw` function.
-
-Its stdout is shell code for the wrapper to evaluate, written at the very end and only on
-success; every message goes to stderr. Exit codes: 0 ok, 1 failure, 2 bad usage or unknown
-profile, 130 interrupted (or the picker cancelled). Stdlib only: no typer, click, rich,
-boto3 (the SSO hook imports boto3 itself, and only when a token needs refreshing).
+"""The switch core: what `asw ARGS` means (`parse`) and the shell code that does it (`run`,
+`switch_code`), for `awsswitch _asw` (switch/entry.py), the per-directory hook (auto.py) and
+`exec`. Raises AwsswitchError/UsageError (1, 2) and KeyboardInterrupt (130); the entry turns
+them into exit codes. Stdlib only: no typer, click, rich, boto3 (the SSO hook imports boto3
+itself, and only when a token needs refreshing).
 
 Variables it manages (all documented in the README):
 - AWS_PROFILE is set; AWS_DEFAULT_PROFILE, env credentials and the markers other prompts
@@ -12,9 +11,9 @@ Variables it manages (all documented in the README):
   otherwise cleared only if they still hold the value awsswitch set (AWSSWITCH_REGION);
 - AWSSWITCH_PROFILE, AWSSWITCH_SHORT and AWSSWITCH_TOKEN_FILE (its SSO token file) or
   AWSSWITCH_LOGIN_FILE (its `aws login` console session's cache file) describe the active
-  profile for the prompt; AWSSWITCH_PREVIOUS is what `asw -` goes back to; AWSSWITCH_PROFILE_SOURCE
-  (`dir:FOLDER`) says a directory's `.awsprofile` chose it (`init --auto`, switch/auto.py),
-  and goes when a switch by hand replaces that profile.
+  profile for the prompt; AWSSWITCH_PREVIOUS is what `asw -` goes back to;
+  AWSSWITCH_PROFILE_SOURCE (`dir:FOLDER`) says a directory's `.awsprofile` chose it
+  (`init --auto`, switch/auto.py), and goes when a switch by hand replaces that profile.
 """
 
 from __future__ import annotations
@@ -24,14 +23,13 @@ import sys
 
 from awsswitch import awsenv
 from awsswitch.context import Environment, display
-from awsswitch.errors import EXIT_INTERRUPTED, AwsswitchError, UsageError
-from awsswitch.shells import Shell, get_shell
+from awsswitch.errors import UsageError
+from awsswitch.shells import Shell
 
 # Annotation-only imports: collections.abc and typing cost milliseconds on every `asw`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from typing import TextIO
 
     from awsswitch.config.profiles import Profile, ProfileIndex
 
@@ -344,42 +342,3 @@ def _resolve(query: str, profiles: Sequence[Profile], ctx: Environment, cmd: str
     elif not profiles:
         hint = "; there are no profiles yet: awsswitch configure profile NAME"
     raise UsageError(f"no profile matches '{display(query)}'{hint}")
-
-
-def _write(stream: TextIO, lines: list[str]) -> None:
-    text = "\n".join(lines) + "\n"
-    out = getattr(stream, "buffer", None)
-    if out is None:  # a text-only stream (tests)
-        stream.write(text)
-        stream.flush()
-        return
-    # Names are bytes in the file; surrogateescape gives the shell back exactly those bytes.
-    out.write(text.encode("utf-8", "surrogateescape"))
-    out.flush()
-
-
-def main(args: list[str], ctx: Environment | None = None) -> int:
-    """`awsswitch _asw SHELL [--cmd=NAME] ARGS...` → exit status; code on stdout."""
-    ctx = Environment() if ctx is None else ctx
-    cmd = "asw"
-    if len(args) > 1 and args[1].startswith("--cmd="):
-        cmd = args[1][len("--cmd=") :] or cmd
-        args = [args[0], *args[2:]]
-    try:
-        if not args:
-            raise UsageError("usage: awsswitch _asw bash|zsh|fish [ARGS...] (used by `asw`)")
-        shell = get_shell(args[0])
-        if len(args) > 1 and args[1] == "--auto":  # the cd hook of `init --auto`
-            from awsswitch.switch import auto
-
-            lines = auto.run(shell, args[2:], ctx, cmd)
-        else:
-            lines = run(shell, parse(args[1:], cmd), ctx, cmd)
-    except AwsswitchError as exc:
-        ctx.say(f"{cmd}: {exc.message}")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    if lines:
-        _write(ctx.stdout, lines)
-    return 0

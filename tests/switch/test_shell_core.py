@@ -14,6 +14,7 @@ from awsswitch.context import Environment
 from awsswitch.errors import AwsswitchError, UsageError
 from awsswitch.shells import get_shell
 from awsswitch.switch import core as asw
+from awsswitch.switch import entry
 
 
 @pytest.fixture(autouse=True)
@@ -77,13 +78,13 @@ def test_parse_rejects(args):
 
 
 def test_unknown_shell_is_usage_error(capsys):
-    assert asw.main(["tcsh", "x"]) == 2
+    assert entry.main(["tcsh", "x"]) == 2
     out = capsys.readouterr()
     assert out.out == "" and "bash, zsh and fish" in out.err
 
 
 def test_cmd_name_is_used_in_messages(capsys):
-    assert asw.main(["bash", "--cmd=sw", "nope-nope"]) == 2
+    assert entry.main(["bash", "--cmd=sw", "nope-nope"]) == 2
     assert capsys.readouterr().err.startswith("sw: no profile matches")
 
 
@@ -91,7 +92,7 @@ def _switch(monkeypatch, capfd, hook) -> tuple[int, str, str]:
     import awsswitch.sso.hook
 
     monkeypatch.setattr(awsswitch.sso.hook, "ensure_fresh", hook)
-    code = asw.main(["bash", "home.poweruser"])
+    code = entry.main(["bash", "home.poweruser"])
     out = capfd.readouterr()
     return code, out.out, out.err
 
@@ -145,7 +146,7 @@ def test_no_login_skips_the_hook(monkeypatch, capfd):
         raise AssertionError("called")
 
     monkeypatch.setattr(awsswitch.sso.hook, "ensure_fresh", hook)
-    assert asw.main(["zsh", "--no-login", "home.poweruser"]) == 0
+    assert entry.main(["zsh", "--no-login", "home.poweruser"]) == 0
 
 
 def test_switch_code_order_and_content():
@@ -191,7 +192,7 @@ def _main(args: list[str], env: dict[str, str], *, tty: bool = False) -> tuple[i
     """The core with a whole Environment of its own: variables, streams, terminal-ness."""
     out, err = io.StringIO(), io.StringIO()
     ctx = Environment(env, stdout=out, stderr=err, stdin_isatty=tty, stderr_isatty=tty)
-    code = asw.main(args, ctx)
+    code = entry.main(args, ctx)
     return code, out.getvalue(), err.getvalue()
 
 
