@@ -86,6 +86,21 @@ def _directory(env: Mapping[str, str]) -> str | None:
     return source[len("dir:") :] or None
 
 
+def _account_and_role(p: profiles.Profile, status: Any) -> tuple[str | None, str | None]:
+    """The account and role a profile acts as: its sso_account_id and sso_role_name; for a
+    role profile, those of its role_arn; for a console session, its credentials' account."""
+    account, role = p.account_id, p.role_name
+    if p.role_arn and not (account and role):
+        from awsswitch import arn
+
+        parsed = arn.parse(p.role_arn)
+        if parsed is not None and parsed.resource.startswith("role/"):
+            account, role = account or parsed.account or None, role or parsed.role_name
+    elif p.kind == profiles.KIND_LOGIN and not account:
+        account = getattr(status, "account_id", None)
+    return account, role
+
+
 def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
     """The objects `list --json` prints, in `available_profiles` order."""
     index = profiles.load_index(env)
@@ -120,14 +135,15 @@ def rows(env: Mapping[str, str]) -> list[dict[str, Any]]:
                 "session_ends_at": _iso(status.session_ends_at),
                 "session_end_basis": status.session_end_basis or None,
             }
+        account, role = _account_and_role(p, status)
         out.append(
             {
                 "name": p.name,
                 "short": p.short,
                 "kind": p.kind,
                 "sso_session": p.sso_session,
-                "account_id": p.account_id,
-                "role_name": p.role_name,
+                "account_id": account,
+                "role_name": role,
                 "region": p.region,
                 "source_profile": p.source_profile,
                 "role_arn": p.role_arn,

@@ -58,7 +58,10 @@ def test_table(sandbox: Any) -> None:
         "legacy", "-", "sso-legacy", "-", "111111111111", "Dev", "-",
     ]  # fmt: skip
     assert rows["admin"].startswith("* admin")  # the active profile
-    assert rows["admin"][2:].split()[:7] == ["admin", "-", "role", "-", "-", "-", "us-west-2"]
+    # A role profile shows the account and role of its role_arn.
+    assert rows["admin"][2:].split()[:7] == [
+        "admin", "-", "role", "-", "222222222222", "Admin", "us-west-2",
+    ]  # fmt: skip
     assert rows["vault"][2:].split() == ["vault", "-", "process", "-", "-", "-", "-", "-"]
     assert rows["static"][2:].split() == ["static", "-", "keys", "-", "-", "-", "-", "-"]
     # Columns line up: every row has its KIND at the same offset as the header.
@@ -91,6 +94,8 @@ def test_json(sandbox: Any) -> None:
         "directory": None,
         "token": None,
     }
+    assert (by["admin"]["account_id"], by["admin"]["role_name"]) == ("222222222222", "Admin")
+    assert by["admin"]["role_arn"] == "arn:aws:iam::222222222222:role/Admin"
     assert by["legacy"]["active"] is True
     assert by["vault"]["token"] is None  # not an SSO profile: null
     assert by["default"]["token"] is None
@@ -141,3 +146,27 @@ def test_unparseable_config_is_an_error_with_the_line(sandbox: Any) -> None:
     assert "line 4" in r.stderr and "duplicate section" in r.stderr
     assert "Traceback" not in r.stderr
     assert r.stdout == ""
+
+
+def test_a_console_session_shows_the_account_of_its_credentials(sandbox: Any) -> None:
+    from config.test_login_session import ARN, entry, write
+
+    sandbox.write_config(
+        f"[profile console]\nlogin_session = {ARN}\n\n"
+        "[profile deploy]\nrole_arn = arn:aws:iam::333333333333:role/team/Deploy\n"
+        "source_profile = console\n"
+    )
+    logins = sandbox.home / "logins"
+    write(logins, entry(expires_in=3600))
+    r = _list(sandbox, "--json", AWS_LOGIN_CACHE_DIRECTORY=str(logins))
+    assert r.returncode == 0, r.stderr
+    by = {i["name"]: i for i in json.loads(r.stdout)}
+    assert (by["console"]["account_id"], by["console"]["role_name"]) == ("012345678910", None)
+    assert by["console"]["token"]["state"] == "fresh"
+    # The role's own account, not its source's; its state is the console session's.
+    assert (by["deploy"]["account_id"], by["deploy"]["role_name"]) == ("333333333333", "Deploy")
+    assert by["deploy"]["token"]["state"] == "fresh"
+    table = _list(sandbox, AWS_LOGIN_CACHE_DIRECTORY=str(logins)).stdout.splitlines()
+    assert table[1][2:].split() == [
+        "console", "-", "login", "-", "012345678910", "-", "-", "fresh",
+    ]  # fmt: skip
