@@ -87,16 +87,9 @@ def _directory(env: Mapping[str, str]) -> str | None:
 
 
 def _account_and_role(p: profiles.Profile, status: Any) -> tuple[str | None, str | None]:
-    """The account and role a profile acts as: its sso_account_id and sso_role_name; for a
-    role profile, those of its role_arn; for a console session, its credentials' account."""
-    account, role = p.account_id, p.role_name
-    if p.role_arn and not (account and role):
-        from awsswitch import arn
-
-        parsed = arn.parse(p.role_arn)
-        if parsed is not None and parsed.resource.startswith("role/"):
-            account, role = account or parsed.account or None, role or parsed.role_name
-    elif p.kind == profiles.KIND_LOGIN and not account:
+    """Profile.acts_as, and for a console session the account of its cached credentials."""
+    account, role = p.acts_as
+    if p.kind == profiles.KIND_LOGIN and not account:
         account = getattr(status, "account_id", None)
     return account, role
 

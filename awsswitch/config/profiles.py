@@ -76,6 +76,19 @@ class Profile(TupleRecord):
     output: str | None = None
     login_session: str | None = None
 
+    @property
+    def acts_as(self) -> tuple[str | None, str | None]:
+        """(account, role) its credentials are for, as far as the config says: sso_account_id
+        and sso_role_name, else (for a role profile) the account and role name of role_arn."""
+        account, role = self.account_id, self.role_name
+        if self.role_arn and not (account and role):
+            from awsswitch import arn
+
+            parsed = arn.parse(self.role_arn)
+            if parsed is not None and parsed.resource.startswith("role/"):
+                account, role = account or parsed.account or None, role or parsed.role_name
+        return account, role
+
 
 _FIELDS: tuple[str, ...] = Profile._fields
 

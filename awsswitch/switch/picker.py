@@ -32,12 +32,13 @@ def rows_for(profiles: Sequence[Profile], current: str | None = None) -> tuple[s
         where = p.sso_session or (p.sso_start_url and "(legacy sso)") or f"({p.kind})"
         if p.kind not in ("sso", "sso-legacy") and p.source_profile:
             where = f"({p.kind} via {p.source_profile})"
+        account, role = p.acts_as
         cells.append(
             [
                 ("* " if p.name == current else "  ") + display(p.short),
                 display(where),
-                display(p.account_id or ""),
-                display(p.role_name or ""),
+                display(account or ""),
+                display(role or ""),
             ]
         )
     titles = ["  PROFILE", "SESSION", "ACCOUNT", "ROLE"]

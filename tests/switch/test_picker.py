@@ -135,6 +135,23 @@ def test_rows_align_and_hide_control_characters():
     assert "(keys)" in rows[1]
 
 
+def test_a_role_profile_shows_the_account_and_role_of_its_role_arn():
+    _, rows = rows_for(
+        [
+            _p(
+                "admin",
+                "admin",
+                kind="role",
+                source_profile="a.home.x",
+                role_arn="arn:aws:iam::222222222222:role/team/Admin",
+            ),
+            _p("odd", "odd", kind="role", source_profile="a", role_arn="not-an-arn"),
+        ]
+    )
+    assert rows[0].split() == ["admin", "(role", "via", "a.home.x)", "222222222222", "Admin"]
+    assert rows[1].split() == ["odd", "(role", "via", "a)"]
+
+
 def test_rank_prefers_substrings_then_subsequences():
     rows = ["home.poweruser", "work.poweruser", "home.readonly", "hxoxmxe"]
     assert rank(rows, "") == [0, 1, 2, 3]
