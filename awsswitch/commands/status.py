@@ -97,9 +97,10 @@ def _print_profile(
             say("session", f"{display(target.session)} {where}")
         else:
             say("session", f"legacy profile {where}")
-    sso = root or p
-    if sso.account_id or sso.role_name:
-        say("account", display(f"{sso.account_id or '?'}, role {sso.role_name or '?'}"))
+    # What this profile acts as: a role profile's own role, not its source's.
+    account, role = p.acts_as
+    if account or role:
+        say("account", display(f"{account or '?'}, role {role or '?'}"))
     region = p.region
     if p.name == select.active_profile(env, index).name:  # the shell's override applies
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or region

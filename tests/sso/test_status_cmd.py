@@ -121,6 +121,7 @@ def test_status_refresh_due_and_chain(sandbox) -> None:
     assert fields["why"] == "named on the command line"
     assert fields["kind"] == "role"
     assert fields["via"] == f"source_profile chain to {POWERUSER}"
+    assert fields["account"] == "222222222222, role Deploy"  # the role's, not its source's
     assert fields["token"].startswith("refresh due")
     assert "expired 10m ago" in fields["token"]
 
