@@ -31,7 +31,6 @@ from support.login_files import (
     REFRESHABLE,
     SIGNATURE,
     Files,
-    Row,
     conservative,
     jwt_payload,
     table,
@@ -46,6 +45,7 @@ from support.shells import (
     run_shell,
     run_with_init,
     source_line,
+    write_rows,
     write_token,
 )
 
@@ -78,17 +78,6 @@ def _now() -> int:
 
 def _python_state(path: Path | str) -> str:
     return login_session.status_of(login_session.LoginTarget("p", ARN, str(path))).state
-
-
-def _write(folder: Path, rows: list[Row]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n, (_case, _want, content) in enumerate(rows):
-        path = folder / f"{n}.json"
-        if content is not None:
-            path.write_bytes(content)
-        paths.append(path)
-    return paths
 
 
 def _parse(proc, count: int, *, quiet: bool = True) -> list[str]:
@@ -124,14 +113,14 @@ def _problems(rows, careful, got: list[str], want: list[str]) -> dict[str, list[
 def _agreement(sandbox, shell: str, preamble: str = "") -> dict[str, list[str]]:
     now = _now()
     rows, careful = table(now), conservative(now)
-    paths = _write(sandbox.home / "login", rows + careful)
+    paths = write_rows(sandbox.home / "login", rows + careful)
     want = [_python_state(p) for p in paths]
     return _problems(rows, careful, _shell_states(sandbox, shell, paths, preamble), want)
 
 
 def test_table_is_what_login_session_says(sandbox):
     rows = table(_now())
-    paths = _write(sandbox.home / "login", rows)
+    paths = write_rows(sandbox.home / "login", rows)
     got = [_python_state(p) for p in paths]
     assert [f"{c}: {g}" for (c, w, _), g in zip(rows, got, strict=True) if g != w] == []
     assert len({case for case, _, _ in rows}) == len(rows)
@@ -139,7 +128,7 @@ def test_table_is_what_login_session_says(sandbox):
 
 def test_conservative_rows_are_read_by_python(sandbox):
     rows = conservative(_now())
-    got = [_python_state(p) for p in _write(sandbox.home / "login", rows)]
+    got = [_python_state(p) for p in write_rows(sandbox.home / "login", rows)]
     # Python reads each of them (else the row would belong in the first table).
     assert got == [want for _, want, _ in rows]
     assert LOGIN not in got
@@ -207,7 +196,7 @@ def test_memo_follows_the_file(sandbox, shell):
         *("a", "a", "b", "b", "a", "no iat", "a", "non-ASCII", "a", "a, three dots", "a"),
         *("b fresh", "b", "a resigned", "a"),
     ]
-    files = _write(sandbox.home / "variants", [("", "", c) for c in variants.values()])
+    files = write_rows(sandbox.home / "variants", [("", "", c) for c in variants.values()])
     sources = dict(zip(variants, files, strict=True))
     target, env_file = sandbox.home / "login.json", sandbox.home / "env.txt"
     quote = get_shell(shell).quote
@@ -248,7 +237,7 @@ def test_no_secret_outlives_the_prompt(sandbox, shell):
         ("no refresh token", f.due(refreshToken="")),
         ("an empty secret key", f.fresh(access={"secretAccessKey": ""})),
     ]
-    paths = _write(sandbox.home / "login", [(case, "", content) for case, content in rows])
+    paths = write_rows(sandbox.home / "login", [(case, "", content) for case, content in rows])
     dumps = [sandbox.home / f"vars-{n}.txt" for n in range(len(rows))]
     quote = get_shell(shell).quote
     lines = []
@@ -281,7 +270,7 @@ def test_prompt_prints_no_secret_when_traced(sandbox, shell):
         ("no iat", REFRESHABLE, f.signed(f.claims(iat=DROP))),
         ("an empty secret", LOGIN, f.fresh(access={"accessKeyId": ""})),
     ]
-    paths = _write(sandbox.home / "login", rows)
+    paths = write_rows(sandbox.home / "login", rows)
     lines = [TRACE[shell], *[login_probe(shell, p) for p in paths], "true after-the-prompt"]
     proc = run_with_init(sandbox, shell, lines)
     got = _parse(proc, len(paths), quiet=False)
@@ -360,7 +349,7 @@ def test_asw_points_the_prompt_at_the_console_session(sandbox, shell):
     cache = sandbox.home / "login-cache"
     cache.mkdir()
     login_file = cache / ARN_FILE
-    fresh, refreshable, stale = _write(
+    fresh, refreshable, stale = write_rows(
         sandbox.home / "variants",
         [
             ("fresh", "", f.fresh(HOUR)),

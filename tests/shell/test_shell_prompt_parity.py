@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from support.shells import SHELLS, init_code, run_shell, source_line
+from support.shells import SHELLS, init_code, run_shell, source_line, write_rows
 
 from awsswitch.shells import get_shell
 from awsswitch.sso import state
@@ -245,18 +245,6 @@ def _python_state(path: Path) -> str:
     return state.classify(token, missing=missing)[0]
 
 
-def _write(sandbox, rows: list[tuple[str, str, bytes | None]]) -> list[Path]:
-    folder = sandbox.home / "tokens"
-    folder.mkdir(exist_ok=True)
-    paths = []
-    for n, (_case, _want, content) in enumerate(rows):
-        path = folder / f"{n}.json"
-        if content is not None:
-            path.write_bytes(content)
-        paths.append(path)
-    return paths
-
-
 # Point the prompt at one token file and print the segment, as each shell draws it.
 RENDER = {
     "bash": 'AWSSWITCH_TOKEN_FILE={}; __awsswitch_prompt_hook; echo "$AWSSWITCH_PROMPT"',
@@ -292,7 +280,7 @@ def _mismatches(rows, got: list[str], want: list[str]) -> list[str]:
 
 
 def test_table_is_what_state_py_says(sandbox):
-    paths = _write(sandbox, TABLE)
+    paths = write_rows(sandbox.home / "tokens", TABLE)
     got = [_python_state(p) for p in paths]
     wrong = [f"{case}: {g}" for (case, want, _), g in zip(TABLE, got, strict=True) if g != want]
     assert not wrong
@@ -300,7 +288,7 @@ def test_table_is_what_state_py_says(sandbox):
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_shells_agree_with_state_py(sandbox, shell):
-    paths = _write(sandbox, TABLE)
+    paths = write_rows(sandbox.home / "tokens", TABLE)
     want = [_python_state(p) for p in paths]
     assert not _mismatches(TABLE, _shell_states(sandbox, shell, paths), want)
 
@@ -316,7 +304,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize("shell", sorted(HOSTILE))
 def test_user_settings_change_nothing(sandbox, shell):
-    paths = _write(sandbox, TABLE)
+    paths = write_rows(sandbox.home / "tokens", TABLE)
     want = [_python_state(p) for p in paths]
     got = _shell_states(sandbox, shell, paths, HOSTILE[shell])
     assert not _mismatches(TABLE, got, want)
@@ -324,7 +312,7 @@ def test_user_settings_change_nothing(sandbox, shell):
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_conservative_cases_say_login(sandbox, shell):
-    paths = _write(sandbox, CONSERVATIVE)
+    paths = write_rows(sandbox.home / "tokens", CONSERVATIVE)
     # Python reads each of them (else the row would belong in TABLE)...
     assert [_python_state(p) for p in paths] == [want for _, want, _ in CONSERVATIVE]
     # ...and the shells say login: a "!" too many, never a missing one.

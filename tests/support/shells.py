@@ -347,3 +347,16 @@ def run_with_init(
     init.write_text(init_code(shell), encoding="utf-8")
     script = "\n".join([preamble, source_line(shell, init), *lines]) + "\n"
     return run_shell(sandbox, shell, script, env={**SWITCHED, **(env or {})}, timeout=timeout)
+
+
+def write_rows(folder: Path, rows: Sequence[tuple[str, str, bytes | None]]) -> list[Path]:
+    """A table's files, `N.json` in `folder` for the N-th (case, state, content) row; no
+    file for a content of None (the path alone: a file that is not there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, (_case, _want, content) in enumerate(rows):
+        path = folder / f"{n}.json"
+        if content is not None:
+            path.write_bytes(content)
+        paths.append(path)
+    return paths
