@@ -339,9 +339,10 @@ SHELL_INTEGRATION = [
     item("fish (*~/.config/fish/config.fish*)", "`awsswitch init fish | source`"),
     para(
         "`init` takes `--cmd NAME` (name the function NAME instead of `asw`), `--prompt` (put "
-        "the profile segment in front of the prompt) and `--aliases[=PREFIX]` (one alias per "
-        "profile). It also registers TAB completion for `asw` and for `awsswitch`. Completing "
-        "a profile name starts no Python process."
+        "the profile segment in front of the prompt), `--aliases[=PREFIX]` (one alias per "
+        "profile) and `--auto` (switch to the profile a directory's *.awsprofile* names on "
+        "`cd`, once it is allowed with `awsswitch allow`). It also registers TAB completion "
+        "for `asw` and for `awsswitch`. Completing a profile name starts no Python process."
     ),
     para("The function it defines takes these forms:"),
 ]
@@ -427,8 +428,8 @@ ENVIRONMENT = [
     item("`AWSSWITCH_PROMPT`", "The prompt segment, e.g. `aws:home.poweruser~`."),
     item(
         "`AWSSWITCH_TOKEN_STATE`",
-        "`fresh`, `refreshable` or `login-needed` for an SSO profile (bash, zsh and fish); "
-        "empty otherwise.",
+        "`fresh`, `refreshable` or `login-needed` for an SSO profile or a console session "
+        "(bash, zsh and fish); empty otherwise.",
     ),
     para("Set inside `awsswitch demo` only:"),
     item("`AWSSWITCH_DEMO`", "The sandbox folder of the demo shell."),
