@@ -89,7 +89,7 @@ def parse(args: Sequence[str]) -> ExecOptions:
         elif arg in ("-h", "--help"):
             opts.help = True
         elif arg.startswith("-") and arg != "-":
-            raise UsageError(f"unknown option {display(arg)!r}\n{USAGE}")
+            raise UsageError(f"unknown option '{display(arg)}'\n{USAGE}")
         elif opts.profile is None:
             opts.profile = arg
         else:  # no `--`: PROFILE, then CMD with its own options

@@ -150,7 +150,7 @@ def parse(f: DirFile) -> Choice:
     if not name:
         raise FileError(f"{where}: the first line must name a profile")
     if not name.isprintable():
-        raise FileError(f"{where}: the profile name {display(name)!r} has control characters")
+        raise FileError(f"{where}: the profile name '{display(name)}' has control characters")
     region: str | None = None
     for number, raw in enumerate(lines[1:], start=2):
         line = raw.strip()
@@ -183,9 +183,9 @@ def profile_for(name: str, profiles: Sequence[Profile], path: str) -> Profile:
         return found[0]
     if len(found) > 1 and how == SUFFIX:
         raise FileError(
-            f"{display(path)}: {display(name)!r} names {len(found)} profiles; write the full name"
+            f"{display(path)}: '{display(name)}' names {len(found)} profiles; write the full name"
         )
-    raise FileError(f"{display(path)}: no profile named {display(name)!r}")
+    raise FileError(f"{display(path)}: no profile named '{display(name)}'")
 
 
 # -- trust -------------------------------------------------------------------------------------

@@ -129,8 +129,8 @@ def _aliases(shell_name: str, prefix: str, cmd: str) -> list[tuple[str, list[str
             from awsswitch.context import display
 
             sys.stderr.write(
-                f"awsswitch init: no alias for profile {display(p.name)!r}: "
-                f"{display(alias)!r} is not a valid alias name\n"
+                f"awsswitch init: no alias for profile '{display(p.name)}': "
+                f"'{display(alias)}' is not a valid alias name\n"
             )
             continue
         out.append((alias, ["--", p.name] if p.name.startswith("-") else [p.name]))

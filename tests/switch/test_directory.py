@@ -74,6 +74,15 @@ def test_what_a_file_may_not_say(tmp_path, data, said):
     assert "\n" not in exc.value.message and "\x1b" not in exc.value.message
 
 
+def test_a_name_with_an_escape_is_shown_escaped_once(tmp_path):
+    f = _file(tmp_path, b"sta\x1btic\n")
+    with pytest.raises(FileError) as exc:
+        directory.parse(f)
+    # display() escapes the ESC once; repr() on top would double the backslash.
+    assert "the profile name 'sta\\x1btic' has control characters" in exc.value.message
+    assert "\\\\" not in exc.value.message
+
+
 def test_reads_are_capped_and_never_block(tmp_path):
     big = tmp_path / "big"
     big.mkdir()
