@@ -9,14 +9,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# json is imported only at exit, so it counts only when the command itself loaded it.
+# The list is taken before json is imported at exit (json loads re), so json and re count only
+# when the command itself loaded them.
 PROBE = r"""
 import atexit, sys
 out = sys.argv[1]
 def _dump():
+    loaded = sorted(sys.modules)
     import json
     with open(out, "w", encoding="utf-8") as fh:
-        json.dump(sorted(sys.modules), fh)
+        json.dump(loaded, fh)
 atexit.register(_dump)
 sys.argv = ["awsswitch", *sys.argv[2:]]
 from awsswitch.__main__ import main

@@ -3,12 +3,11 @@ parse checks of that code, and the imports of the `cd` hook's switch (a hot path
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.imports import probe
 from support.sandbox import require
 from support.shells import CONFIG, SHELLS, fresh_tokens
 
@@ -75,35 +74,6 @@ def test_rendered_auto_code_passes_shellcheck_and_parses(sandbox, options):
         assert parsed.returncode == 0, parsed.stderr
 
 
-PROBE = r"""
-import atexit, sys
-out = sys.argv[1]
-def _dump():
-    loaded = sorted(sys.modules)  # before json's own imports (json loads re)
-    import json
-    with open(out, "w", encoding="utf-8") as fh:
-        json.dump(loaded, fh)
-atexit.register(_dump)
-sys.argv = ["awsswitch", *sys.argv[2:]]
-from awsswitch.__main__ import main
-sys.exit(main())
-"""
-
-
-def _modules(sandbox, tmp_path: Path, *args: str) -> tuple[list[str], str]:
-    out = tmp_path / "modules.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
-        env=sandbox.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(out.read_text()), proc.stdout
-
-
 @pytest.mark.parametrize("trusted", [True, False], ids=["allowed", "untrusted"])
 def test_the_cd_hook_switch_stays_stdlib(sandbox, tmp_path, trusted):
     from awsswitch.switch import directory
@@ -115,13 +85,15 @@ def test_the_cd_hook_switch_stays_stdlib(sandbox, tmp_path, trusted):
     if trusted:
         directory.allow(directory.load(path), sandbox.env)
     for shell in SHELLS:
-        modules, stdout = _modules(sandbox, tmp_path, "_asw", shell, "--auto", "enter", path, "")
+        modules, proc = probe(sandbox, tmp_path, "_asw", shell, "--auto", "enter", path, "")
+        assert proc.returncode == 0, proc.stderr
         heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY + ALSO)
         assert heavy == [], heavy
-        assert ("AWS_PROFILE" in stdout) is trusted
+        assert ("AWS_PROFILE" in proc.stdout) is trusted
 
 
 def test_init_auto_stays_stdlib(sandbox, tmp_path):
-    modules, stdout = _modules(sandbox, tmp_path, "init", "bash", "--auto")
-    assert "__awsswitch_auto_hook" in stdout
+    modules, proc = probe(sandbox, tmp_path, "init", "bash", "--auto")
+    assert proc.returncode == 0, proc.stderr
+    assert "__awsswitch_auto_hook" in proc.stdout
     assert [m for m in modules if m.split(".")[0] in HEAVY] == []
