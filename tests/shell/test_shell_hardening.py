@@ -7,17 +7,19 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from support.shells import (
     CONFIG,
     SHELLS,
+    SWITCHED,
+    TOKEN_STATE_PROBE,
     expect_prompt,
     fresh_tokens,
     init_code,
     iso,
+    prompt_states,
     run_shell,
     source_line,
     spawn,
@@ -44,28 +46,6 @@ def _token(expires_in: float = 8 * 3600, **extra) -> dict:
         "refreshToken": SECRETS[1],
         **extra,
     }
-
-
-# Point the prompt at a token file and print its state, as each shell's prompt does.
-RENDER = {
-    "bash": "AWSSWITCH_TOKEN_FILE={}; __awsswitch_prompt_hook; "
-    'printf "%s\\n" "$AWSSWITCH_TOKEN_STATE"',
-    "zsh": "AWSSWITCH_TOKEN_FILE={}; __awsswitch_precmd; print -r -- $AWSSWITCH_TOKEN_STATE",
-    "fish": "set -g AWSSWITCH_TOKEN_FILE {}; awsswitch_prompt >/dev/null; "
-    "echo $AWSSWITCH_TOKEN_STATE",
-}
-SWITCHED = {"AWS_PROFILE": "p", "AWSSWITCH_PROFILE": "p"}
-
-
-def _states(sandbox, shell: str, paths, *, preamble: str = "", timeout: float = 60):
-    init = sandbox.home / f"init.{shell}"
-    init.write_text(init_code(shell), encoding="utf-8")
-    quote = get_shell(shell).quote
-    lines = [preamble, source_line(shell, init)]
-    lines += [RENDER[shell].format(quote(str(p))) for p in paths]
-    proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=SWITCHED, timeout=timeout)
-    assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 # -- no token left behind ------------------------------------------------------------------
@@ -95,7 +75,10 @@ def test_no_token_outlives_the_prompt(sandbox, shell):
     quote = get_shell(shell).quote
     lines = [source_line(shell, init)]
     for path, dump in zip(paths, dumps, strict=True):
-        lines += [RENDER[shell].format(quote(str(path))), DUMP[shell].format(quote(str(dump)))]
+        lines += [
+            TOKEN_STATE_PROBE[shell].format(quote(str(path))),
+            DUMP[shell].format(quote(str(dump))),
+        ]
     proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=SWITCHED)
     assert (proc.returncode, proc.stderr) == (0, "")
     states = ["fresh", "refreshable", "login-needed", "login-needed", "login-needed"]
@@ -131,7 +114,7 @@ def test_tracing_never_prints_the_tokens(sandbox, shell):
     quote = get_shell(shell).quote
     script = [TRACE_ON[shell], source_line(shell, init)]
     for path in (fresh, due):
-        script.append(RENDER[shell].format(quote(str(path))))
+        script.append(TOKEN_STATE_PROBE[shell].format(quote(str(path))))
     script.append(TRACE_CHECK[shell])
     proc = run_shell(sandbox, shell, "\n".join(script) + "\n", env=SWITCHED)
     assert proc.returncode == 0
@@ -183,7 +166,8 @@ def test_size_cap(sandbox, shell):
     for path in (at_cap, over):  # Python reads both (its own cap is higher)
         token, _ = state.load_token(str(path))
         assert state.classify(token)[0] == state.FRESH
-    proc = _states(sandbox, shell, [at_cap, over])
+    proc = prompt_states(sandbox, shell, [at_cap, over])
+    assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["fresh", "login-needed"]
 
 
@@ -199,7 +183,8 @@ def test_huge_endless_and_special_token_files(sandbox, shell, tmp_path):
     folder.mkdir()
     paths = [huge, zero, fifo, folder, huge, huge, huge, huge]
     # The subprocess timeout is the bound: eight renders must not take minutes.
-    proc = _states(sandbox, shell, paths, timeout=60)
+    proc = prompt_states(sandbox, shell, paths, timeout=60)
+    assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["login-needed"] * len(paths)
     assert proc.stderr == ""
 
@@ -230,12 +215,6 @@ def test_aliases_with_an_unparseable_config_keep_the_integration(sandbox, shell)
 def test_init_warning_is_one_line_even_for_odd_paths(sandbox):
     odd = sandbox.home / "odd\nname"
     odd.write_text("[profile broken\n")
-    proc = subprocess.run(
-        [*__import__("support.shells").shells.EXE, "init", "bash", "--aliases"],
-        env={**sandbox.env, "AWS_CONFIG_FILE": str(odd)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = sandbox.run("init", "bash", "--aliases", AWS_CONFIG_FILE=str(odd))
     assert proc.returncode == 0
     assert len(proc.stderr.splitlines()) == 1
