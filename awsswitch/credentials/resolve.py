@@ -169,7 +169,7 @@ class _Resolver:
             if not self.ctx.interactive:
                 raise AwsswitchError(
                     f"the SSO portal refused the token of {target.label} (signed out or revoked); "
-                    f"run `{_login_hint(target)}`"
+                    f"run `{target.login_hint}`"
                 ) from None
             self.make_fresh(target, force=True)
             entry = self.get_role(target, profile)
@@ -184,7 +184,7 @@ class _Resolver:
             if status.state == state.LOGIN_NEEDED:
                 raise AwsswitchError(
                     f"{target.label} needs a login ({status.reason}), but this is not a "
-                    f"terminal, so no login was attempted: run `{_login_hint(target)}`"
+                    f"terminal, so no login was attempted: run `{target.login_hint}`"
                 )
         hook.ensure_target_fresh(
             target, interactive=self.ctx.interactive, env=self.env, force=force
@@ -197,7 +197,7 @@ class _Resolver:
         token = read_token(target.cache_file) or {}
         access_token = token.get("accessToken")
         if not isinstance(access_token, str) or not access_token:
-            raise AwsswitchError(f"{target.label} has no usable token: run `{_login_hint(target)}`")
+            raise AwsswitchError(f"{target.label} has no usable token: run `{target.login_hint}`")
         assert target.region is not None
         return fetch.sso_role(
             region=target.region,
@@ -345,9 +345,3 @@ def _from_entry(entry: dict[str, Any], source: str) -> Credentials:
         expiration,
         source,
     )
-
-
-def _login_hint(target: SsoTarget) -> str:
-    if target.session is not None:
-        return f"awsswitch login --sso-session {display(target.session)}"
-    return f"awsswitch login {display(target.profile or '')}"
