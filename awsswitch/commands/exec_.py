@@ -109,7 +109,7 @@ def parse(args: Sequence[str]) -> ExecOptions:
 
 class _EnvShell(Shell):
     """A "shell" whose statements are applied to a dict: the switch core's own lines
-    (`switch.core.switch_code`) become CMD's environment, so exec sets exactly what asw sets."""
+    (`switch.core.switch_to`) become CMD's environment, so exec sets exactly what asw sets."""
 
     name = "environment"
 
@@ -134,18 +134,10 @@ class _EnvShell(Shell):
 
 def switched_env(profile: Profile, index: ProfileIndex, env: Mapping[str, str]) -> dict[str, str]:
     """`env` as `asw PROFILE` leaves it."""
-    from awsswitch.switch.core import state_files, switch_code
+    from awsswitch.switch.core import switch_to
 
     out = dict(env)
-    switch_code(
-        _EnvShell(out),
-        name=profile.name,
-        short=profile.short,
-        region=profile.region,
-        state_files=state_files(profile, index, env),
-        env=env,
-        cmd="awsswitch exec",
-    )
+    switch_to(_EnvShell(out), profile, index, region=profile.region, env=env, cmd="awsswitch exec")
     return out
 
 

@@ -33,7 +33,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from awsswitch.config.profiles import Profile, ProfileIndex
     from awsswitch.context import Environment
     from awsswitch.shells import Shell
 
@@ -117,15 +116,15 @@ def run(shell: Shell, args: list[str], ctx: Environment, cmd: str) -> list[str]:
         )
     try:
         choice = directory.parse(f)
-        index = core._load(env)
+        index = core.load(env)
         profile = directory.profile_for(choice.name, index.profiles, path)
     except directory.FileError as exc:  # what the file says is no profile
         return hook.problem(exc.message, "invalid", content)
     region = choice.region or profile.region
     if mode != "enter" and _showing(env, source, profile.name, region):
         return hook.answer(APPLIED)
-    core._ensure_fresh(profile, index, ctx)
-    switch = _switch(shell, profile, index, region, env, cmd, source)
+    core.ensure_fresh(profile, index, ctx)
+    switch = core.switch_to(shell, profile, index, region=region, env=env, cmd=cmd, source=source)
     if V_RESTORE not in env:
         current = env.get("AWS_PROFILE")
         switch.append(shell.export(V_RESTORE, f"profile:{current}" if current else "none"))
@@ -135,28 +134,6 @@ def run(shell: Shell, args: list[str], ctx: Environment, cmd: str) -> list[str]:
     if env.get("AWS_PROFILE") != profile.name:
         ctx.say(f"{cmd}: {display(profile.name)} (from {display(path)})")
     return hook.answer(APPLIED, switch)
-
-
-def _switch(
-    shell: Shell,
-    profile: Profile,
-    index: ProfileIndex,
-    region: str | None,
-    env: Mapping[str, str],
-    cmd: str,
-    source: str | None = None,
-) -> list[str]:
-    """The switch to `profile`, as `asw` makes it (its token file for the prompt)."""
-    return core.switch_code(
-        shell,
-        name=profile.name,
-        short=profile.short,
-        region=region,
-        state_files=core.state_files(profile, index, env),
-        env=env,
-        cmd=cmd,
-        source=source,
-    )
 
 
 def _showing(env: Mapping[str, str], source: str, name: str, region: str | None) -> bool:
@@ -175,11 +152,13 @@ def _restore(shell: Shell, env: Mapping[str, str], ctx: Environment, cmd: str) -
     if saved is None:
         return []
     name = saved[len("profile:") :] if saved.startswith("profile:") else ""
-    index = core._load(env) if name else None
+    index = core.load(env) if name else None
     profile = index.by_name.get(name) if index is not None else None
     region = env.get(V_RESTORE_REGION) or None
     if profile is not None:
-        lines = _switch(shell, profile, index, region or profile.region, env, cmd)
+        lines = core.switch_to(
+            shell, profile, index, region=region or profile.region, env=env, cmd=cmd
+        )
     elif name:  # not (or no longer) a profile: put the name back as it was
         lines = [
             shell.export("AWS_PROFILE", name),

@@ -205,10 +205,10 @@ def _universal_warning(shell: Shell, names: Sequence[str], cmd: str) -> str:
 # -- the switch ----------------------------------------------------------------------------
 
 
-def _ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> None:
+def ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> None:
     """Run the SSO hook with stdout pointing at stderr: whatever it (or `aws sso login`)
     prints must never reach the wrapper's eval."""
-    from awsswitch.sso.hook import ensure_fresh
+    from awsswitch.sso import hook
 
     sys.stdout.flush()
     saved_fd = os.dup(1)
@@ -216,7 +216,7 @@ def _ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> No
     try:
         os.dup2(2, 1)  # child processes
         sys.stdout = ctx.stderr  # Python code, whatever sys.stdout is connected to
-        ensure_fresh(profile, index, interactive=ctx.interactive, env=ctx.env)
+        hook.ensure_fresh(profile, index, interactive=ctx.interactive, env=ctx.env)
         if profile.kind == "login" or profile.source_profile:
             # An `aws login` console session (or a role chain that may start at one): its
             # own cache and `aws login`; imported only then, off the SSO hot path.
@@ -230,7 +230,8 @@ def _ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> No
         os.close(saved_fd)
 
 
-def _load(env: Mapping[str, str]) -> ProfileIndex:
+def load(env: Mapping[str, str]) -> ProfileIndex:
+    """The profile index, the completion names file refreshed if the config changed."""
     from awsswitch.config import names
     from awsswitch.config.profiles import load_index
 
@@ -256,7 +257,7 @@ def run(shell: Shell, req: Request, ctx: Environment, cmd: str = "asw") -> list[
         current = env.get("AWS_PROFILE")
         return [shell.echo(current)] if current else []
 
-    index = _load(env)
+    index = load(env)
     profiles = index.profiles
     if req.previous:
         previous = env.get(V_PREVIOUS)
@@ -271,8 +272,7 @@ def run(shell: Shell, req: Request, ctx: Environment, cmd: str = "asw") -> list[
         profile = _resolve(req.name, profiles, ctx, cmd)
 
     if not req.no_login:
-        _ensure_fresh(profile, index, ctx)
-    files = state_files(profile, index, env)
+        ensure_fresh(profile, index, ctx)
     if env.get("AWS_VAULT"):
         # aws-vault's nesting marker: not ours to clear, but prompts rank it above
         # AWS_PROFILE, so they would keep showing the aws-vault profile.
@@ -281,14 +281,30 @@ def run(shell: Shell, req: Request, ctx: Environment, cmd: str = "asw") -> list[
             "inside `aws-vault exec`; its credentials are cleared, but prompts may keep "
             "showing that profile until you leave that shell"
         )
+    return switch_to(shell, profile, index, region=req.region or profile.region, env=env, cmd=cmd)
+
+
+def switch_to(
+    shell: Shell,
+    profile: Profile,
+    index: ProfileIndex,
+    *,
+    region: str | None,
+    env: Mapping[str, str],
+    cmd: str,
+    source: str | None = None,
+) -> list[str]:
+    """switch_code for `profile` (its token or console-session file for the prompt): what
+    `asw`, the per-directory hook and `exec` all set."""
     return switch_code(
         shell,
         name=profile.name,
         short=profile.short,
-        region=req.region or profile.region,
-        state_files=files,
+        region=region,
+        state_files=state_files(profile, index, env),
         env=env,
         cmd=cmd,
+        source=source,
     )
 
 

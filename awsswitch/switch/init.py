@@ -118,10 +118,10 @@ def exe_words() -> list[str]:
 
 
 def _aliases(shell_name: str, prefix: str, cmd: str) -> list[tuple[str, list[str]]]:
-    from awsswitch.switch.core import _load  # the index, completion names refreshed
+    from awsswitch.switch.core import load  # the index, completion names refreshed
 
     shell = get_shell(shell_name)
-    index = _load(os.environ)
+    index = load(os.environ)
     out: list[tuple[str, list[str]]] = []
     for p in index.profiles:
         alias = prefix + p.short
