@@ -14,6 +14,7 @@ from collections.abc import Callable
 from awsswitch import context, files
 from awsswitch.config.profiles import KIND_SSO, KIND_SSO_LEGACY, ProfileIndex, load_index
 from awsswitch.context import Environment
+from awsswitch.credentials import cache as credentials_cache
 from awsswitch.sso import cache, select, state
 from awsswitch.sso.state import SsoTarget
 
@@ -63,9 +64,13 @@ def _role_credential_files(target: SsoTarget, index: ProfileIndex, ctx: Environm
             )
         }
     )
-    return cache.cli_credential_cache_files(
-        ctx.env, pairs, session=target.session, start_url=target.start_url
-    )
+    return [
+        credentials_cache.path_for(
+            credentials_cache.sso_key(a, r, session=target.session, start_url=target.start_url),
+            ctx.env,
+        )
+        for a, r in pairs
+    ]
 
 
 def _say(ctx: Environment) -> Callable[[str], None]:

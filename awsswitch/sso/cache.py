@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -262,33 +262,3 @@ def remove(path: str) -> bool:
     except OSError as exc:
         raise files.fault(exc, path, "remove") from None
     return True
-
-
-def cli_credential_cache_key(
-    account_id: str, role_name: str, *, session: str | None, start_url: str | None
-) -> str:
-    """botocore's SSOCredentialFetcher._create_cache_key (the CLI's ~/.aws/cli/cache name)."""
-    args: dict[str, str] = {"accountId": account_id, "roleName": role_name}
-    if session is not None:
-        args["sessionName"] = session
-    else:
-        args["startUrl"] = start_url or ""
-    raw = json.dumps(args, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
-
-
-def cli_credential_cache_files(
-    env: Mapping[str, str] | None,
-    pairs: Iterator[tuple[str, str]] | list[tuple[str, str]],
-    *,
-    session: str | None,
-    start_url: str | None,
-) -> list[str]:
-    folder = os.path.join(paths.home(env), ".aws", "cli", "cache")
-    return [
-        os.path.join(
-            folder,
-            cli_credential_cache_key(a, r, session=session, start_url=start_url) + ".json",
-        )
-        for a, r in pairs
-    ]

@@ -62,14 +62,30 @@ def test_cache_keys_are_botocores() -> None:
         assert mine == fetcher._cache_key
 
 
-def test_one_key_function_for_the_cli_cache() -> None:
-    """sso.cache (logout's cleanup) computes the same names until it delegates here."""
-    from awsswitch.sso import cache as sso_cache
+def test_logout_removes_the_role_credentials_export_cached(standin: StandIn, sandbox: Any) -> None:
+    """logout finds the files cache.store wrote (sso-session and legacy profiles): one key
+    rule for both."""
+    from awsswitch.sso.state import cache_key
 
-    for session, url in (("corp", START_URL), (None, LEGACY_URL)):
-        assert sso_cache.cli_credential_cache_key(
-            "111111111111", "PowerUser", session=session, start_url=url
-        ) == cache.sso_key("111111111111", "PowerUser", session=session, start_url=url)
+    write_grant(sandbox, standin)
+    write_grant(sandbox, standin, key=cache_key(None, LEGACY_URL))
+    assert export(sandbox, POWERUSER).returncode == 0
+    assert export(sandbox, "legacy").returncode == 0
+    session_file = cli_cache(sandbox) / (
+        cache.sso_key("111111111111", "PowerUser", session="corp", start_url=START_URL) + ".json"
+    )
+    legacy_file = cli_cache(sandbox) / (
+        cache.sso_key("111111111111", "ReadOnly", session=None, start_url=LEGACY_URL) + ".json"
+    )
+    assert session_file.exists() and legacy_file.exists()
+    out = sandbox.run("logout", "--sso-session", "corp")
+    assert out.returncode == 0, out.stderr
+    assert "1 cached role credential file" in out.stdout
+    assert not session_file.exists() and legacy_file.exists()
+    out = sandbox.run("logout", AWS_PROFILE="legacy")
+    assert out.returncode == 0, out.stderr
+    assert "1 cached role credential file" in out.stdout
+    assert not legacy_file.exists()
 
 
 def test_cold_fetch_caches_as_the_cli(standin: StandIn, sandbox: Any) -> None:

@@ -16,6 +16,7 @@ from support.sso import (
     write_token,
 )
 
+from awsswitch.credentials import cache as credentials_cache
 from awsswitch.sso import cache
 
 pytestmark = pytest.mark.usefixtures("sso_config")
@@ -44,9 +45,7 @@ def test_logout_by_session_removes_cli_role_credentials(standin, sandbox) -> Non
     write_grant(sandbox, standin)
     cli_cache = sandbox.home / ".aws" / "cli" / "cache"
     cli_cache.mkdir(parents=True)
-    ours = cache.cli_credential_cache_key(
-        "111111111111", "PowerUser", session="corp", start_url=None
-    )
+    ours = credentials_cache.sso_key("111111111111", "PowerUser", session="corp", start_url=None)
     other = cli_cache / "unrelated.json"
     (cli_cache / f"{ours}.json").write_text('{"ProviderType": "sso"}')
     other.write_text("{}")
@@ -58,7 +57,7 @@ def test_logout_by_session_removes_cli_role_credentials(standin, sandbox) -> Non
 
 
 def test_cli_cache_key_matches_botocore() -> None:
-    key = cache.cli_credential_cache_key("111111111111", "Admin", session="corp", start_url=None)
+    key = credentials_cache.sso_key("111111111111", "Admin", session="corp", start_url=None)
     assert key.startswith("d7467b2c")
 
 
