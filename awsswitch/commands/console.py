@@ -117,11 +117,12 @@ def partition_for(
             found = partition_of(candidate)
             if found:
                 return found
+    from awsswitch import arn
+
     for member in index.chain(profile.name):
-        arn = member.role_arn or ""
-        parts = arn.split(":")
-        if len(parts) > 2 and parts[0] == "arn" and parts[1]:
-            return parts[1]
+        parsed = arn.parse(member.role_arn)
+        if parsed is not None and parsed.partition:
+            return parsed.partition
     return "aws"
 
 

@@ -181,10 +181,9 @@ def check_parse(facts: Facts, loaded: LoadedFile) -> None:
 
 def check_caches(facts: Facts) -> None:
     """Token and role-credential caches readable by others (each file holds a secret)."""
-    home = paths.home(facts.env)
     for folder, what in (
         (paths.sso_cache_dir(facts.env), "SSO token cache"),
-        (os.path.join(home, ".aws", "cli", "cache"), "AWS CLI credential cache"),
+        (paths.cli_cache_dir(facts.env), "AWS CLI credential cache"),
     ):
         loose = []
         try:

@@ -81,7 +81,10 @@ def role_matches(kind: str | None, expected: str, actual: str | None) -> bool:
         return False
     if kind in (profiles.KIND_SSO, profiles.KIND_SSO_LEGACY):
         return re.fullmatch(f"AWSReservedSSO_{re.escape(expected)}_[0-9a-f]+", actual) is not None
-    return actual == expected.rsplit("/", 1)[-1]
+    from awsswitch import arn as arns
+
+    parsed = arns.parse(expected)
+    return parsed is not None and actual == parsed.role_name
 
 
 def verify(facts: Facts) -> tuple[Verification, list[Finding]]:
