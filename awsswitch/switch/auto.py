@@ -70,12 +70,12 @@ class _Hook:
         return [*self.lines, *lines, self.shell.set_global(S_STATE, state)]
 
     def leave(self) -> list[str]:
-        return self.answer("", _restore(self.shell, self.env, self.ctx, self.cmd))
+        return self.answer("", _restore(self.shell, self.ctx, self.cmd))
 
     def problem(self, message: str, kind: str, what: str) -> list[str]:
         """A file that cannot apply: no directory profile here (the one from before the tree
         comes back), and `message` on stderr once per (kind, file, content)."""
-        lines = _restore(self.shell, self.env, self.ctx, self.cmd)
+        lines = _restore(self.shell, self.ctx, self.cmd)
         key = files.sha256_hex(f"{kind}\0{what}".encode("utf-8", "surrogateescape"))[:16]
         said = self.warned.split()
         if key not in said:
@@ -145,9 +145,10 @@ def _showing(env: Mapping[str, str], source: str, name: str, region: str | None)
     )
 
 
-def _restore(shell: Shell, env: Mapping[str, str], ctx: Environment, cmd: str) -> list[str]:
+def _restore(shell: Shell, ctx: Environment, cmd: str) -> list[str]:
     """The profile that was active before the first tree applied (AWSSWITCH_AUTO_RESTORE):
     switched back without a login (the prompt shows when its token needs one)."""
+    env = ctx.env
     saved = env.get(V_RESTORE)
     if saved is None:
         return []
