@@ -92,14 +92,6 @@ def detect_shell() -> str:
     return name
 
 
-def _which(program: str) -> str | None:
-    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        path = os.path.join(folder or ".", program)
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            return os.path.abspath(path)
-    return None
-
-
 def exe_words() -> list[str]:
     """How the shell functions run awsswitch: the installed script's absolute path (not
     resolved: pipx's ~/.local/bin link stays valid across upgrades), else this Python."""
@@ -111,9 +103,11 @@ def exe_words() -> list[str]:
     beside = os.path.join(os.path.dirname(sys.executable), "awsswitch")
     if os.path.isfile(beside) and os.access(beside, os.X_OK):
         return [beside]
-    found = _which("awsswitch")
+    from awsswitch.context import which
+
+    found = which("awsswitch", os.environ)
     if found:
-        return [found]
+        return [os.path.abspath(found)]
     return [sys.executable, "-m", "awsswitch"]
 
 
