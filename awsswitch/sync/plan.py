@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from awsswitch.config.profiles import KIND_ROLE, classify
 from awsswitch.sync import MARKER
 from awsswitch.sync.naming import Grant, Template, assign_names, fits
 
@@ -84,18 +85,12 @@ def _url(value: Any) -> str:
     return _text(value).rstrip("/")
 
 
-def _assumes_role(values: Mapping[str, Any]) -> bool:
-    # As `config.profiles.classify`: a role_arn with a source beats the SSO keys.
-    return "role_arn" in values and any(
-        k in values for k in ("source_profile", "credential_source", "web_identity_token_file")
-    )
-
-
 def targets(values: Mapping[str, Any], start_urls: Mapping[str, str]) -> list[tuple[str, str, str]]:
     """The (session, account, role) identities a profile's own keys reach: one for an
     sso_session profile; for a legacy one, one per synced session with its start URL."""
     account, role = _text(values.get("sso_account_id")), _text(values.get("sso_role_name"))
-    if not account or not role or _assumes_role(values):
+    # A role_arn with a source beats the SSO keys (botocore's provider order).
+    if not account or not role or classify(values) == KIND_ROLE:
         return []
     if "sso_session" in values:
         session = _text(values.get("sso_session"))
