@@ -341,13 +341,13 @@ def _adopt(
 ) -> list[Change]:
     """The changes for `g`'s adopted profile `e`: a KEEP, or (with `rename`) its move to
     the template's name `target`."""
-    marker = e.values.get(MARKER) if e.in_config else None
-    if not isinstance(marker, str) or not marker.strip():
+    marker = e.marker
+    if marker is None:
         what = "hand-written profile"
-    elif marker.strip() == g.session:
+    elif marker == g.session:
         what = "generated under another template"
     else:
-        what = f"generated from sso-session {marker.strip()}"
+        what = f"generated from sso-session {marker}"
     kept = f"{what} for {_what(g)}"
     if target == e.name:
         return [Change(KEEP, e.name, g.session, g, reason=kept, adopted=True)]
