@@ -103,7 +103,7 @@ def targets(values: Mapping[str, Any], start_urls: Mapping[str, str]) -> list[tu
 
 @dataclass(frozen=True)
 class Change:
-    action: str  # ADD, UPDATE, REMOVE, UNCHANGED, SKIP, STALE
+    action: str  # ADD, UPDATE, REMOVE, UNCHANGED, SKIP, STALE, KEEP
     name: str  # the profile name
     session: str
     grant: Grant | None = None
