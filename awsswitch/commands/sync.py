@@ -146,7 +146,7 @@ def _confirm(plan: Plan, ctx: Environment) -> None:
     err = ctx.stderr
     err.write(f"awsswitch: sync would remove {len(gone)} profile(s):\n")
     for c in gone:
-        err.write(f"  - {c.name} ({c.reason})\n")
+        err.write(_describe(c) + "\n")  # every one a REMOVE: "  - NAME (REASON)", escaped
     err.write("Write the changes? [y/N] ")
     err.flush()
     answer = ctx.stdin.readline()
