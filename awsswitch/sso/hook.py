@@ -58,9 +58,6 @@ def ensure_fresh(
     *,
     interactive: bool,
     env: Mapping[str, str],
-    native: bool = False,
-    no_browser: bool = False,
-    use_device_code: bool = False,
 ) -> str | None:
     """Return once `profile`'s SSO session (if any) has a token the switch can use, and say
     once (per session end) when that session ends within `state.SESSION_WARNING`.
@@ -76,9 +73,9 @@ def ensure_fresh(
         interactive=interactive,
         env=env,
         force=False,
-        native=native,
-        no_browser=no_browser,
-        use_device_code=use_device_code,
+        native=False,
+        no_browser=False,
+        use_device_code=False,
         may_login=interactive,
         alternative="or switch with `asw --no-login`",
     )
@@ -96,13 +93,12 @@ def ensure_target_fresh(
     no_browser: bool = False,
     use_device_code: bool = False,
     may_login: bool | None = None,
-    alternative: str = "",
 ) -> str:
     """Keep, refresh, or log in so that `target`'s token is usable; says which it did.
 
     `interactive`: a person is at the terminal (lock waits say so and Ctrl-C stops them;
     otherwise they are bounded). `may_login` (default: `interactive`): whether a login may
-    run; `awsswitch login` passes True. `alternative` ends the off-terminal error's advice.
+    run; `awsswitch login` passes True.
     `native`, `no_browser`, `use_device_code`: how a login runs (see `_login`).
     """
     return _ensure(
@@ -114,7 +110,7 @@ def ensure_target_fresh(
         no_browser=no_browser,
         use_device_code=use_device_code,
         may_login=interactive if may_login is None else may_login,
-        alternative=alternative,
+        alternative="",
     )[0]
 
 
@@ -130,7 +126,8 @@ def _ensure(
     may_login: bool,
     alternative: str,
 ) -> tuple[str, state.TokenStatus]:
-    """ensure_target_fresh, also returning the token's status afterwards."""
+    """ensure_target_fresh, also returning the token's status afterwards. `alternative`
+    ends the off-terminal error's advice."""
     status = state.status_of(target)
     if not force and status.state == state.FRESH:
         return KEPT, status  # the common case: one small file read, nothing else
