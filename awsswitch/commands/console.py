@@ -18,6 +18,7 @@ import sys
 from awsswitch.commands._common import make_fresh, run_command, scan, select, write_stdout
 from awsswitch.context import Environment, current, display
 from awsswitch.errors import UsageError
+from awsswitch.sso.browser import KEY as BROWSER_KEY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
     from awsswitch.config.profiles import Profile, ProfileIndex
 
-BROWSER_KEY = "awsswitch_browser"
 USAGE = (
     "usage: awsswitch console [PROFILE] [--service S | --destination URL] [--region R] "
     "[--url] [--browser CMD] [--duration SECONDS]"

@@ -45,7 +45,6 @@ HOME_REGIONS = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn
 ISSUER = "awsswitch"
 DEFAULT_DURATION = 3600  # seconds of console session (what the federation endpoint defaults to)
 MIN_DURATION, MAX_DURATION = 900, 43200  # SessionDuration's range
-MAX_FEDERATION_DURATION = 129600  # GetFederationToken's DurationSeconds upper bound
 TIMEOUT = 15.0  # seconds for the federation endpoint
 _REPLY_LIMIT = 64 * 1024
 _SERVICE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
