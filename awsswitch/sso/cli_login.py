@@ -114,20 +114,6 @@ def command(
     return args
 
 
-def login(
-    cli: Cli,
-    target: SsoTarget,
-    env: Mapping[str, str],
-    *,
-    no_browser: bool,
-    device_code: bool | None = None,
-) -> None:
-    """Run `aws sso login`: stdin stays on the terminal, its stdout and stderr go to our
-    stderr (never stdout, which the shell evals). Ctrl-C raises KeyboardInterrupt."""
-    args = command(cli, target, no_browser=no_browser, device_code=device_code)
-    run(args, env, " ".join(args[1:]), target.label)
-
-
 def run(args: list[str], env: Mapping[str, str], shown: str, label: str) -> None:
     """Run an AWS CLI login command `args` (shown as `shown`, for `label`): stdin stays on
     the terminal, its stdout and stderr go to our stderr (never stdout, which the shell

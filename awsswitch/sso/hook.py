@@ -241,8 +241,9 @@ def _login(target: SsoTarget, env: Mapping[str, str], how: _How) -> None:
     if cli is not None:
         device = plan.flow == browser.DEVICE_CODE
         args = cli_login.command(cli, target, no_browser=plan.browser is None, device_code=device)
-        _say(f"running `aws {' '.join(args[1:])}`")
-        cli_login.login(cli, target, env, no_browser=plan.browser is None, device_code=device)
+        shown = " ".join(args[1:])
+        _say(f"running `aws {shown}`")
+        cli_login.run(args, env, shown, target.label)
         return
     from awsswitch.sso import native as native_flow
 
