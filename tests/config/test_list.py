@@ -149,7 +149,7 @@ def test_unparseable_config_is_an_error_with_the_line(sandbox: Any) -> None:
 
 
 def test_a_console_session_shows_the_account_of_its_credentials(sandbox: Any) -> None:
-    from config.test_login_session import ARN, entry, write
+    from support.login_files import ARN, entry, write
 
     sandbox.write_config(
         f"[profile console]\nlogin_session = {ARN}\n\n"

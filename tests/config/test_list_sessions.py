@@ -9,7 +9,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
-from config.test_login_session import ARN, entry, write
+from support.login_files import ARN, entry, write
 from support.sso import CONFIG, write_token
 
 

@@ -4,8 +4,6 @@ the profile kind, and the delegation to `aws login` through a stub AWS CLI on PA
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import stat
@@ -14,78 +12,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from support.login_files import ARN, cache_path, entry, write
 from support.sandbox import Sandbox
 
 from awsswitch import login_session as ls
 from awsswitch.config.profiles import KIND_KEYS, KIND_LOGIN, KIND_PROCESS, KIND_ROLE, load_index
 from awsswitch.errors import AwsswitchError
-
-ARN = "arn:aws:sts::012345678910:assumed-role/Admin/admin"
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def id_token(issued: datetime, arn: str = ARN) -> str:
-    """A JWT shaped like the sign-in service's (ES384 header; the signature is not checked)."""
-    header = {"kid": "k", "typ": "JWT", "alg": "ES384"}
-    iat = int(issued.timestamp())
-    claims = {"sub": arn, "aud": "arn:aws:signin:::cli/same-device", "iat": iat, "exp": iat + 900}
-    parts = [_b64url(json.dumps(x).encode()) for x in (header, claims)]
-    return ".".join([*parts, _b64url(b"not-a-signature")])
-
-
-DPOP_KEY = (
-    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFakeFakeFakeFakeFake\n-----END EC PRIVATE KEY-----\n"
-)
-
-
-def entry(
-    *,
-    expires_in: float = 900,
-    signed_in_ago: float = 60,
-    arn: str = ARN,
-    now: datetime | None = None,
-    drop: tuple[str, ...] = (),
-    **override: object,
-) -> dict[str, object]:
-    """A cache entry as `aws login` writes it (key order included): credentials expiring in
-    `expires_in` seconds, signed in `signed_in_ago` seconds ago."""
-    now = now or datetime.now(timezone.utc)
-    expires = (now + timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    data: dict[str, object] = {
-        "accessToken": {
-            "accessKeyId": "ASIAEXAMPLELOGIN0001",
-            "secretAccessKey": "login-secret-access-key",
-            "sessionToken": "login-session-token",
-            "accountId": arn.split(":")[4],
-            "expiresAt": expires,
-        },
-        "tokenType": "urn:aws:params:oauth:token-type:access_token_sigv4",
-        "clientId": "arn:aws:signin:::devtools/same-device",
-        "refreshToken": "login-refresh-token",
-        "idToken": id_token(now - timedelta(seconds=signed_in_ago), arn),
-        "dpopKey": DPOP_KEY,
-    }
-    data.update(override)
-    for key in drop:
-        data.pop(key, None)
-    return data
-
-
-def cache_path(folder: Path, arn: str = ARN) -> Path:
-    return folder / (hashlib.sha256(arn.encode("utf-8")).hexdigest() + ".json")
-
-
-def write(folder: Path, data: dict[str, object], arn: str = ARN) -> Path:
-    """Written as the CLI's JSONFileCache does: json.dumps defaults, no final newline, 0600."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = cache_path(folder, arn)
-    path.write_text(json.dumps(data), encoding="utf-8")
-    path.chmod(0o600)
-    return path
-
 
 STUB = r"""#!{python}
 # A stand-in for the AWS CLI: `--version`, and `login` (records argv and environment, then

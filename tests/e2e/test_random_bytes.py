@@ -11,7 +11,6 @@ process, so hundreds of files cost a few seconds. A handcrafted set adds the nas
 
 from __future__ import annotations
 
-import base64
 import json
 import subprocess
 from datetime import datetime, timedelta, timezone
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.login_files import Files, entry, id_token
 from support.shells import SHELLS, SWITCHED, init_code, prompt_states, run_shell, source_line
 
 from awsswitch import login_session
@@ -266,37 +266,13 @@ LOGIN_PROBE = {
 }
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _jwt(claims: object = None, *, signed_ago: float = 3600) -> str:
-    if claims is None:
-        claims = {"sub": "arn:aws:sts::012345678910:assumed-role/Admin/admin"}
-        claims["iat"] = int(NOW.timestamp() - signed_ago)
-    payload = claims if isinstance(claims, bytes) else json.dumps(claims).encode()
-    header = _b64(json.dumps({"alg": "ES256"}).encode())
-    return f"{header}.{_b64(payload)}.{_b64(b'signature' * 8)}"
+JWTS = Files(int(NOW.timestamp()))  # idTokens signed at NOW
 
 
 def _login(expires_in: float = 600, *, signed_ago: float = 3600, **fields) -> dict:
-    """A console-session cache file as the AWS CLI writes it (docs/login-sessions.md)."""
-    credentials = {
-        "accessKeyId": "ASIAEXAMPLE",
-        "secretAccessKey": "secret-access-key",
-        "sessionToken": "session-token",
-        "accountId": "012345678910",
-        "expiresAt": _iso(NOW + timedelta(seconds=expires_in)),
-    }
-    found = {
-        "accessToken": credentials,
-        "tokenType": "urn:aws:params:oauth:token-type:access_token_sigv4",
-        "clientId": "arn:aws:signin:::devtools/same-device",
-        "refreshToken": "refresh-token",
-        "idToken": _jwt(signed_ago=signed_ago),
-        "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nkey\n-----END EC PRIVATE KEY-----\n",
-    }
-    found.update(fields)
+    """A console-session cache file as the AWS CLI writes it (docs/login-sessions.md); a field
+    given as None is left out."""
+    found = entry(expires_in=expires_in, signed_in_ago=signed_ago, now=NOW, **fields)
     return {k: v for k, v in found.items() if v is not None}
 
 
@@ -338,14 +314,14 @@ def _claims(draw) -> object:
 def _id_token(draw) -> object:
     how = draw(st.integers(0, 3))
     if how == 0:  # well formed, any claims
-        return _jwt(draw(_claims()))
+        return JWTS.jwt(draw(_claims()))
     if how == 1:  # a payload of odd characters
         alphabet = 'AZaz09-_+/=.\\"% \u00e9'
         middle = draw(st.text(alphabet=alphabet, max_size=40))
         return f"e30.{middle}.sig"
     if how == 2:  # not a string
         return draw(_SCALARS)
-    return _jwt(signed_ago=draw(_SIGNED_AGO))
+    return id_token(NOW - timedelta(seconds=draw(_SIGNED_AGO)))
 
 
 @st.composite

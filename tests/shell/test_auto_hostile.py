@@ -13,8 +13,17 @@ import sys
 import pytest
 from autohelp import BEFORE_PROMPT, init_auto, run_auto, tree, trust
 from support.sandbox import require
-from support.shells import ARGV, CONFIG, SHELLS, fresh_tokens, source_line
-from test_shell_options import BASH_OPTIONS, FISH_FEATURES, FISH_SETTINGS, ZSH_OPTIONS
+from support.shells import (
+    ARGV,
+    BASH_OPTIONS,
+    CONFIG,
+    FISH_FEATURES,
+    FISH_SETTINGS,
+    SHELLS,
+    ZSH_OPTIONS,
+    fresh_tokens,
+    source_line,
+)
 
 from awsswitch.shells import get_shell
 

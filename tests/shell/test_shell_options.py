@@ -5,14 +5,17 @@ its token state, and profile-name completion, in one real shell; stderr stays em
 
 from __future__ import annotations
 
-import base64
 import json
-import time
 
 import pytest
+from support.login_files import entry
 from support.shells import (
+    BASH_OPTIONS,
     CONFIG,
     EXE,
+    FISH_FEATURES,
+    FISH_SETTINGS,
+    ZSH_OPTIONS,
     fresh_tokens,
     init_code,
     run_shell,
@@ -22,51 +25,6 @@ from support.shells import (
 
 from awsswitch.shells import get_shell
 from awsswitch.shells.base import completion_file
-
-ZSH_OPTIONS = [
-    "",
-    "setopt sh_glob",
-    "setopt csh_junkie_quotes",
-    "emulate sh",
-    "emulate ksh",
-    "emulate csh",
-    "setopt ksh_arrays sh_word_split",
-    "setopt no_function_argzero",
-    "setopt rc_quotes",
-    "setopt ignore_braces ignore_close_braces",
-    "setopt posix_builtins posix_identifiers posix_strings",
-    "setopt no_unset err_exit pipe_fail",
-    "setopt err_return warn_create_global warn_nested_var",
-    "setopt rematch_pcre no_case_match no_case_glob",
-    "setopt glob_subst ksh_glob extended_glob no_glob",
-    "setopt c_bases octal_zeroes no_multibyte",
-    "setopt no_short_loops no_multi_func_def no_equals magic_equal_subst",
-    "setopt csh_null_glob no_bad_pattern no_nomatch",
-    "setopt local_options local_traps typeset_silent",
-    "setopt no_aliases; alias local=false; alias read=false; alias emulate=false",
-    "emulate sh; setopt ksh_arrays sh_glob csh_junkie_quotes rc_quotes ignore_braces err_exit",
-]
-
-BASH_OPTIONS = [
-    "",
-    "set -euo pipefail",
-    "shopt -s extglob nullglob failglob nocasematch nocaseglob dotglob globstar",
-    "set -o posix",
-    "set -euo pipefail -o posix; shopt -s failglob",
-    "set -o noglob -o noclobber; shopt -s lastpipe",
-    "shopt -u expand_aliases sourcepath",
-    "alias local=false read=false; shopt -s expand_aliases",
-    "IFS=:",
-]
-
-FISH_SETTINGS = [
-    "",
-    "set -g LC_ALL C",
-    "abbr -a asw 'echo abbreviated'",
-    "function awk; echo shadowed; end; function date; echo shadowed; end",
-    "set -g fish_complete_path /nonexistent",
-]
-FISH_FEATURES = "qmark-noglob,no-regex-easyesc,no-ampersand-nobg-in-token"
 
 # Switch to an SSO profile whose token is fresh (no login), show the prompt's state, the
 # state of an `aws login` console session whose credentials are due for a refresh (the
@@ -129,31 +87,9 @@ WANT_TAB = ["asw=work.poweruser", "cli=profile"]
 def _config(sandbox):
     sandbox.write_config(CONFIG)
     fresh_tokens(sandbox)
-    (sandbox.home / "login.json").write_text(_login_cache(), encoding="utf-8")
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _login_cache() -> str:
-    """An `aws login` cache file as the AWS CLI writes it (docs/login-sessions.md): its
-    credentials expire in a minute, the sign-in was an hour ago."""
-    now = int(time.time())
-    claims = {"sub": "arn:aws:sts::012345678910:assumed-role/Admin/admin", "iat": now - 3600}
-    id_token = ".".join(_b64(p) for p in (b'{"alg":"ES256"}', json.dumps(claims).encode(), b"s"))
-    expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 60))
-    credentials = {"accessKeyId": "ASIAX", "secretAccessKey": "s", "sessionToken": "t"}
-    return json.dumps(
-        {
-            "accessToken": {**credentials, "accountId": "012345678910", "expiresAt": expires},
-            "tokenType": "urn:aws:params:oauth:token-type:access_token_sigv4",
-            "clientId": "arn:aws:signin:::devtools/same-device",
-            "refreshToken": "r",
-            "idToken": id_token,
-            "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nk\n-----END EC PRIVATE KEY-----\n",
-        }
-    )
+    # An `aws login` cache file whose credentials expire in a minute, signed in an hour ago.
+    login = entry(expires_in=60, signed_in_ago=3600)
+    (sandbox.home / "login.json").write_text(json.dumps(login), encoding="utf-8")
 
 
 def _run(sandbox, shell: str, preamble: str, env: dict[str, str] | None = None) -> list[str]:

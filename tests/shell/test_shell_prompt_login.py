@@ -20,10 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
-from config.test_login_session import DPOP_KEY, entry
-from shell.test_shell_prompt_parity import HOSTILE
 from support.login_files import (
     ARN,
+    DPOP_KEY,
     DROP,
     FRESH,
     HOUR,
@@ -32,11 +31,13 @@ from support.login_files import (
     SIGNATURE,
     Files,
     conservative,
+    entry,
     jwt_payload,
     table,
 )
 from support.shells import (
     CONFIG,
+    HOSTILE_SETTINGS,
     SHELLS,
     STATE_AND_SEGMENT,
     fresh_tokens,
@@ -58,7 +59,7 @@ SEGMENT = "aws:p"  # AWS_PROFILE=AWSSWITCH_PROFILE=p (support.shells.SWITCHED)
 
 # The cache file name of ARN: the one the AWS CLI's own test data uses (docs/login-sessions.md).
 ARN_FILE = "4b0ba8f99f075c0633e122fd73346ce203a3faf18ea0310eb2d29df1bab2e255.json"
-# What the files hold that must never show (config.test_login_session.entry's, and ours).
+# What the files hold that must never show (support.login_files.entry's, and ours).
 _CREDS = entry()["accessToken"]
 SECRETS = {
     "secretAccessKey": _CREDS["secretAccessKey"],
@@ -140,9 +141,9 @@ def test_shells_agree_with_login_session(sandbox, shell):
     assert not _agreement(sandbox, shell)
 
 
-@pytest.mark.parametrize("shell", sorted(HOSTILE))
+@pytest.mark.parametrize("shell", sorted(HOSTILE_SETTINGS))
 def test_user_settings_change_nothing(sandbox, shell):
-    assert not _agreement(sandbox, shell, HOSTILE[shell])
+    assert not _agreement(sandbox, shell, HOSTILE_SETTINGS[shell])
 
 
 _SET_TOKEN_FILE = {

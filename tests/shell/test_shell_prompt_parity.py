@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from support.shells import SHELLS, init_code, run_shell, source_line, write_rows
+from support.shells import HOSTILE_SETTINGS, SHELLS, init_code, run_shell, source_line, write_rows
 
 from awsswitch.shells import get_shell
 from awsswitch.sso import state
@@ -293,20 +293,12 @@ def test_shells_agree_with_state_py(sandbox, shell):
     assert not _mismatches(TABLE, _shell_states(sandbox, shell, paths), want)
 
 
-# Settings of the user's that the token code must not feel (fish has none that matter):
-# nocasematch and no_case_match would let "ACCESSTOKEN" pass for accessToken, and
-# rematch_pcre would read the POSIX regexes as PCRE.
-HOSTILE = {
-    "bash": "set -euo pipefail; shopt -s nocasematch extglob",
-    "zsh": "setopt ksh_arrays sh_word_split no_unset err_exit rematch_pcre no_case_match",
-}
-
-
-@pytest.mark.parametrize("shell", sorted(HOSTILE))
+# The user's settings (support.shells.HOSTILE_SETTINGS) change no state.
+@pytest.mark.parametrize("shell", sorted(HOSTILE_SETTINGS))
 def test_user_settings_change_nothing(sandbox, shell):
     paths = write_rows(sandbox.home / "tokens", TABLE)
     want = [_python_state(p) for p in paths]
-    got = _shell_states(sandbox, shell, paths, HOSTILE[shell])
+    got = _shell_states(sandbox, shell, paths, HOSTILE_SETTINGS[shell])
     assert not _mismatches(TABLE, got, want)
 
 

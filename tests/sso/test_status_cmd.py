@@ -3,19 +3,22 @@ token state and time left; `--verify` asks STS (a local fake) through boto3."""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from support.login_files import entry, write
 from support.sso import (
     POWERUSER,
     set_env,
     write_grant,
     write_token,
 )
+
+from awsswitch import login_session
 
 pytestmark = pytest.mark.usefixtures("sso_config")
 
@@ -185,36 +188,6 @@ def test_status_login_hint_is_the_targets(sandbox) -> None:
     assert "run `awsswitch login --sso-session 'it'\\''s'`" in result.stdout
 
 
-def _login_cache(sandbox, arn: str, expires_in: float, signed_in_ago: float) -> None:
-    """A console session's cache entry, the fields status reads (`aws login` writes more)."""
-    import base64
-    import json
-    from datetime import datetime, timedelta, timezone
-
-    from awsswitch import login_session
-
-    now = datetime.now(timezone.utc)
-    iat = int((now - timedelta(seconds=signed_in_ago)).timestamp())
-    part = base64.urlsafe_b64encode(json.dumps({"sub": arn, "iat": iat}).encode()).decode()
-    body = {
-        "accessToken": {
-            "accessKeyId": "ASIAEXAMPLE",
-            "secretAccessKey": "s",
-            "sessionToken": "t",
-            "accountId": arn.split(":")[4],
-            "expiresAt": (now + timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        },
-        "clientId": "arn:aws:signin:::devtools/same-device",
-        "refreshToken": "r",
-        "dpopKey": "k",
-        "idToken": f"e30.{part.rstrip('=')}.c2ln",
-    }
-    path = login_session.cache_file(arn, sandbox.env)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(body, f)
-
-
 @pytest.mark.parametrize(("expires_in", "word"), [(3600, "fresh"), (-600, "refresh due")])
 def test_status_console_session(sandbox, expires_in: int, word: str) -> None:
     arn = "arn:aws:sts::012345678910:assumed-role/Admin/admin"
@@ -223,7 +196,10 @@ def test_status_console_session(sandbox, expires_in: int, word: str) -> None:
         "[profile viaconsole]\nrole_arn = arn:aws:iam::012345678910:role/X\n"
         "source_profile = console\n"
     )
-    _login_cache(sandbox, arn, expires_in, signed_in_ago=3600)
+    # A console session's cache entry, where login_session looks for it.
+    cache = Path(login_session.cache_file(arn, sandbox.env))
+    data = entry(expires_in=expires_in, signed_in_ago=3600, arn=arn)
+    assert write(cache.parent, data, arn) == cache
     for name in ("console", "viaconsole"):
         result = sandbox.run("status", name)
         assert result.returncode == 0, result.stderr

@@ -1,6 +1,7 @@
-"""`aws login` cache files for the prompt's login-state tests (no tests here): the `Files`
-builder, dated from a given now, and the two tables of (case, state, content) rows that
-tests/shell/test_shell_prompt_login.py runs through awsswitch.login_session and the shells.
+"""`aws login` cache files for the tests (no tests here): `entry` and `write`, one cache entry as
+the AWS CLI writes it and where; the `Files` builder, dated from a given now; and the two tables of
+(case, state, content) rows that tests/shell/test_shell_prompt_login.py runs through
+awsswitch.login_session and the shells.
 
 Rows are built at test time because their dates are relative to now; `table` holds the files
 the shells must read as Python does, `conservative` those they knowingly call login-needed.
@@ -9,13 +10,84 @@ the shells must read as Python does, `conservative` those they knowingly call lo
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
-from datetime import datetime, timezone
-
-# The AWS CLI's own cache entry (the fields `aws login` writes), shared with the Python tests.
-from config.test_login_session import ARN, entry
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from awsswitch.sso import state
+
+
+def _b64(data: bytes) -> str:
+    """Unpadded base64url: how a JWT's parts are written."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+# -- one cache entry, as `aws login` writes it ------------------------------------------------
+
+ARN = "arn:aws:sts::012345678910:assumed-role/Admin/admin"
+DPOP_KEY = (
+    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFakeFakeFakeFakeFake\n-----END EC PRIVATE KEY-----\n"
+)
+
+
+def id_token(issued: datetime, arn: str = ARN) -> str:
+    """A JWT shaped like the sign-in service's (ES384 header; the signature is not checked)."""
+    header = {"kid": "k", "typ": "JWT", "alg": "ES384"}
+    iat = int(issued.timestamp())
+    claims = {"sub": arn, "aud": "arn:aws:signin:::cli/same-device", "iat": iat, "exp": iat + 900}
+    parts = [_b64(json.dumps(x).encode()) for x in (header, claims)]
+    return ".".join([*parts, _b64(b"not-a-signature")])
+
+
+def entry(
+    *,
+    expires_in: float = 900,
+    signed_in_ago: float = 60,
+    arn: str = ARN,
+    now: datetime | None = None,
+    drop: tuple[str, ...] = (),
+    **override: object,
+) -> dict[str, object]:
+    """A cache entry as `aws login` writes it (key order included): credentials expiring in
+    `expires_in` seconds, signed in `signed_in_ago` seconds ago."""
+    now = now or datetime.now(timezone.utc)
+    expires = (now + timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    data: dict[str, object] = {
+        "accessToken": {
+            "accessKeyId": "ASIAEXAMPLELOGIN0001",
+            "secretAccessKey": "login-secret-access-key",
+            "sessionToken": "login-session-token",
+            "accountId": arn.split(":")[4],
+            "expiresAt": expires,
+        },
+        "tokenType": "urn:aws:params:oauth:token-type:access_token_sigv4",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "refreshToken": "login-refresh-token",
+        "idToken": id_token(now - timedelta(seconds=signed_in_ago), arn),
+        "dpopKey": DPOP_KEY,
+    }
+    data.update(override)
+    for key in drop:
+        data.pop(key, None)
+    return data
+
+
+def cache_path(folder: Path, arn: str = ARN) -> Path:
+    """The entry's file in `folder`: botocore names it by the SHA-256 of the session's ARN."""
+    return folder / (hashlib.sha256(arn.encode("utf-8")).hexdigest() + ".json")
+
+
+def write(folder: Path, data: dict[str, object], arn: str = ARN) -> Path:
+    """Written as the CLI's JSONFileCache does: json.dumps defaults, no final newline, 0600."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = cache_path(folder, arn)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+# -- the prompt's tables -------------------------------------------------------------------------
 
 FRESH, REFRESHABLE, LOGIN = state.FRESH, state.REFRESHABLE, state.LOGIN_NEEDED
 HOUR = 3600
@@ -26,11 +98,6 @@ HEADER = {"kid": "k", "typ": "JWT", "alg": "ES384"}
 DROP = object()  # a key to remove
 
 Row = tuple[str, str, bytes | None]  # (case, what login_session says, content; None: no file)
-
-
-def _b64(data: bytes) -> str:
-    """Unpadded base64url: how a JWT's parts are written."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def _merge(base: dict, over: dict) -> dict:

@@ -243,6 +243,64 @@ def fresh_tokens(sandbox: Sandbox) -> None:
     write_token(sandbox, "awssso.work")
 
 
+# -- the user's shell settings --------------------------------------------------------------
+
+# Settings of the user's that the token code must not feel (fish has none that matter):
+# nocasematch and no_case_match would let "ACCESSTOKEN" pass for accessToken, and
+# rematch_pcre would read the POSIX regexes as PCRE.
+HOSTILE_SETTINGS = {
+    "bash": "set -euo pipefail; shopt -s nocasematch extglob",
+    "zsh": "setopt ksh_arrays sh_word_split no_unset err_exit rematch_pcre no_case_match",
+}
+
+# Options that change how code parses or runs, one set a line, for the integration to load and
+# work under (tests/shell/test_shell_options.py, test_auto_hostile.py); fish has feature flags.
+ZSH_OPTIONS = [
+    "",
+    "setopt sh_glob",
+    "setopt csh_junkie_quotes",
+    "emulate sh",
+    "emulate ksh",
+    "emulate csh",
+    "setopt ksh_arrays sh_word_split",
+    "setopt no_function_argzero",
+    "setopt rc_quotes",
+    "setopt ignore_braces ignore_close_braces",
+    "setopt posix_builtins posix_identifiers posix_strings",
+    "setopt no_unset err_exit pipe_fail",
+    "setopt err_return warn_create_global warn_nested_var",
+    "setopt rematch_pcre no_case_match no_case_glob",
+    "setopt glob_subst ksh_glob extended_glob no_glob",
+    "setopt c_bases octal_zeroes no_multibyte",
+    "setopt no_short_loops no_multi_func_def no_equals magic_equal_subst",
+    "setopt csh_null_glob no_bad_pattern no_nomatch",
+    "setopt local_options local_traps typeset_silent",
+    "setopt no_aliases; alias local=false; alias read=false; alias emulate=false",
+    "emulate sh; setopt ksh_arrays sh_glob csh_junkie_quotes rc_quotes ignore_braces err_exit",
+]
+
+BASH_OPTIONS = [
+    "",
+    "set -euo pipefail",
+    "shopt -s extglob nullglob failglob nocasematch nocaseglob dotglob globstar",
+    "set -o posix",
+    "set -euo pipefail -o posix; shopt -s failglob",
+    "set -o noglob -o noclobber; shopt -s lastpipe",
+    "shopt -u expand_aliases sourcepath",
+    "alias local=false read=false; shopt -s expand_aliases",
+    "IFS=:",
+]
+
+FISH_SETTINGS = [
+    "",
+    "set -g LC_ALL C",
+    "abbr -a asw 'echo abbreviated'",
+    "function awk; echo shadowed; end; function date; echo shadowed; end",
+    "set -g fish_complete_path /nonexistent",
+]
+FISH_FEATURES = "qmark-noglob,no-regex-easyesc,no-ampersand-nobg-in-token"
+
+
 # -- interactive shells in a pty -----------------------------------------------------------
 
 PROMPT_MARK = "READY>"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from config.test_login_session import ARN, entry, write
+from support.login_files import ARN, entry, write
 
 CONFIG = f"""[profile console]
 login_session = {ARN}
