@@ -28,7 +28,6 @@ never raising, never blocking on a FIFO or a device.
 from __future__ import annotations
 
 import os
-import sys
 from datetime import datetime, timedelta, timezone
 
 from awsswitch import files, paths
@@ -281,7 +280,7 @@ def ensure_fresh(
     left = found.seconds_left()
     if not may_login:
         if left is not None and left > 0:
-            _say(
+            hook.say(
                 f"{target.label} needs a new sign-in ({found.reason}); its credentials have "
                 f"{describe_left(left)}: using them. Run `{target.login_hint}` for new ones."
             )
@@ -297,7 +296,7 @@ def ensure_fresh(
         raise LoginNeeded(
             f"{target.label} needs a new sign-in ({found.reason}); {cli}", target, found.reason
         )
-    _say(f"{target.label} needs a new sign-in ({found.reason})")
+    hook.say(f"{target.label} needs a new sign-in ({found.reason})")
     if remote is None:
         from awsswitch.sso.browser import remote_without_display
 
@@ -362,9 +361,5 @@ def login(cli: Cli, target: LoginTarget, env: Mapping[str, str], *, remote: bool
 
     args = command(cli, target, remote=remote)
     shown = target.login_hint + (" --remote" if remote else "")
-    _say(f"running `{shown}`")
+    hook.say(f"running `{shown}`")
     cli_login.run(args, env, shown, target.label)
-
-
-def _say(message: str) -> None:
-    print(f"awsswitch: {message}", file=sys.stderr, flush=True)

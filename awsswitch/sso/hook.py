@@ -131,7 +131,7 @@ def _ensure(
     status = state.status_of(target)
     if not force and status.state == state.FRESH:
         return KEPT, status  # the common case: one small file read, nothing else
-    with files.lock(target.cache_file, interactive=interactive, what=target.label, say=_say):
+    with files.lock(target.cache_file, interactive=interactive, what=target.label, say=say):
         # Another awsswitch may have refreshed or logged in while we waited for the lock.
         status = state.status_of(target)
         if not force and status.state == state.FRESH:
@@ -180,7 +180,7 @@ def _make_fresh(
         left = status.seconds_left()
         if left is not None and left > 0:
             # Still valid: every SDK uses it until it expires; do not fail a scripted switch.
-            _say(
+            say(
                 f"the token for {target.label} was not renewed ({why}); it has "
                 f"{state.describe_left(left)}: using it. Run `{target.login_hint}` for a new one."
             )
@@ -194,7 +194,7 @@ def _make_fresh(
         )
     target.require_config()
     _check_writable(target.cache_file)
-    _say(f"{target.label} needs a login ({why})" if not force else f"logging in to {target.label}")
+    say(f"{target.label} needs a login ({why})" if not force else f"logging in to {target.label}")
     _login(target, env, how)
     after = state.status_of(target)
     if after.state != state.FRESH:
@@ -242,7 +242,7 @@ def _login(target: SsoTarget, env: Mapping[str, str], how: _How) -> None:
         device = plan.flow == browser.DEVICE_CODE
         args = cli_login.command(cli, target, no_browser=plan.browser is None, device_code=device)
         shown = " ".join(args[1:])
-        _say(f"running `aws {shown}`")
+        say(f"running `aws {shown}`")
         cli_login.run(args, env, shown, target.label)
         return
     from awsswitch.sso import native as native_flow
@@ -254,10 +254,10 @@ def _login(target: SsoTarget, env: Mapping[str, str], how: _How) -> None:
             pkce.login(target, env, plan)
             return
         except browser.BrowserFailed as exc:
-            _say(f"the browser login cannot run here ({exc}); using a device code instead")
+            say(f"the browser login cannot run here ({exc}); using a device code instead")
             plan = browser.Plan(browser.DEVICE_CODE, None, "", str(exc))
     elif plan.why:
-        _say(f"logging in with a device code ({plan.why})")
+        say(f"logging in with a device code ({plan.why})")
     native_flow.login(target, env, plan=plan)
 
 
@@ -282,14 +282,14 @@ def warn_session_end(target: SsoTarget, status: state.TokenStatus, env: Mapping[
         what = f"can be renewed until {at} at the latest (its client registration expires)"
     else:
         what = f"ends at {at} (its token cannot be refreshed)"
-    _say(
+    say(
         f"the session of {target.label} {what}: {state.describe_left(left)}. "
         f"Run `{target.hint('--force')}` to start a new one."
     )
     files.write_private(record, stamp)
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     print(f"awsswitch: {message}", file=sys.stderr, flush=True)
 
 
