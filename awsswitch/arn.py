@@ -31,3 +31,12 @@ def parse(text: object) -> Arn | None:
     if len(parts) != 6 or parts[0] != "arn":
         return None
     return Arn(*parts[1:])
+
+
+def role_parts(text: object) -> tuple[str | None, str | None]:
+    """(account id, role name) of a role ARN `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`;
+    (None, None) for anything else (an assumed-role ARN included)."""
+    parsed = parse(text)
+    if parsed is None or not parsed.resource.startswith("role/"):
+        return None, None
+    return parsed.account or None, parsed.role_name

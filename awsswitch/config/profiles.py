@@ -84,9 +84,8 @@ class Profile(TupleRecord):
         if self.role_arn and not (account and role):
             from awsswitch import arn
 
-            parsed = arn.parse(self.role_arn)
-            if parsed is not None and parsed.resource.startswith("role/"):
-                account, role = account or parsed.account or None, role or parsed.role_name
+            arn_account, arn_role = arn.role_parts(self.role_arn)
+            account, role = account or arn_account, role or arn_role
         return account, role
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from awsswitch import arn
 from awsswitch.config import profiles
 from awsswitch.doctor.facts import Facts
 from awsswitch.doctor.model import BOTOCORE, CLI_V2, Resolution
@@ -49,23 +50,13 @@ def web_identity(env: Mapping[str, str]) -> bool:
     return bool(env.get("AWS_WEB_IDENTITY_TOKEN_FILE")) and bool(env.get("AWS_ROLE_ARN"))
 
 
-def role_parts(role_arn: str | None) -> tuple[str | None, str | None]:
-    """(account id, role name) of `arn:aws:iam::ACCOUNT:role/PATH/NAME`."""
-    from awsswitch import arn
-
-    parsed = arn.parse(role_arn)
-    if parsed is None or not parsed.resource.startswith("role/"):
-        return None, None
-    return parsed.account or None, parsed.role_name
-
-
 def expected_identity(facts: Facts, name: str | None) -> tuple[str | None, str | None, str | None]:
     """(kind, account id, role) a call with profile `name` should come back as."""
     profile = facts.profile(name)
     if profile is None:
         return None, None, None
     if profile.kind == profiles.KIND_ROLE:
-        account, _ = role_parts(profile.role_arn)
+        account, _ = arn.role_parts(profile.role_arn)
         return profile.kind, account, profile.role_arn
     if profile.kind in (profiles.KIND_SSO, profiles.KIND_SSO_LEGACY):
         return profile.kind, profile.account_id, profile.role_name
@@ -107,7 +98,7 @@ def resolution(facts: Facts, consumer: str) -> Resolution:
     if profile is not None and assumes_role(profile):
         return Resolution(credentials="profile", kind=kind, account_id=account, role=role, **base)
     if web_identity(env):
-        account, _ = role_parts(env.get("AWS_ROLE_ARN"))
+        account, _ = arn.role_parts(env.get("AWS_ROLE_ARN"))
         return Resolution(
             credentials="web-identity", account_id=account, role=env.get("AWS_ROLE_ARN"), **base
         )

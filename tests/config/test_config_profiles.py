@@ -257,3 +257,40 @@ def test_unwritable_cache_dir_still_works(sandbox: Any, monkeypatch: pytest.Monk
     sandbox.write_config("[profile a]\nregion = x\n")
     _age(sandbox.config)
     assert profiles.load_index().names == ["a"]
+
+
+def test_acts_as_takes_a_role_profiles_account_and_role_from_its_role_arn(sandbox: Any) -> None:
+    sandbox.write_config(
+        "[profile sso]\nsso_start_url = https://x.awsapps.com/start\nsso_region = eu-west-1\n"
+        "sso_account_id = 111111111111\nsso_role_name = Admin\n"
+        "[profile role]\nrole_arn = arn:aws-cn:iam::222222222222:role/team/ops/Deploy\n"
+        "source_profile = sso\n"
+        "[profile assumed]\nrole_arn = arn:aws:sts::333333333333:assumed-role/R/s\n"
+        "source_profile = sso\n"
+        "[profile junk]\nrole_arn = not-an-arn\nsource_profile = sso\n"
+    )
+    by_name = profiles.load_index().by_name
+    assert by_name["sso"].acts_as == ("111111111111", "Admin")
+    assert by_name["role"].acts_as == ("222222222222", "Deploy")
+    # Only an IAM role ARN names the role a profile assumes.
+    assert by_name["assumed"].acts_as == (None, None)
+    assert by_name["junk"].acts_as == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("arn:aws:iam::123456789012:role/Name", ("123456789012", "Name")),
+        ("arn:aws-us-gov:iam::123456789012:role/a/b/Name", ("123456789012", "Name")),
+        ("arn:aws:iam:::role/Name", (None, "Name")),
+        ("arn:aws:sts::123456789012:assumed-role/Name/session", (None, None)),
+        ("arn:aws:iam::123456789012:user/Name", (None, None)),
+        ("role/Name", (None, None)),
+        ("", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_role_parts_reads_role_arns_only(text: str | None, parts: tuple[str | None, ...]) -> None:
+    from awsswitch import arn
+
+    assert arn.role_parts(text) == parts
