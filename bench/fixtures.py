@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -209,9 +210,11 @@ class BenchHome:
         return env
 
     def clear_index_cache(self) -> None:
-        import shutil
-
         shutil.rmtree(self.cache_dir, ignore_errors=True)
+
+    def clear_cli_cache(self) -> None:
+        """Empty the AWS CLI's role-credential cache (the one `awsswitch export` shares)."""
+        shutil.rmtree(self.home / ".aws" / "cli" / "cache", ignore_errors=True)
 
 
 def build(

@@ -45,7 +45,7 @@ class Row:
             return f"{self.value / 1024:.1f} MiB"
         if self.unit == "s":
             return f"{self.value:.2f} s"
-        units = {"procs/render": "processes", "procs/TAB": "processes", "procs/cd": "processes"}
+        units = {"procs/render": "processes", "procs/cd": "processes"}
         unit = units.get(self.unit, self.unit)
         if self.value == 1:
             unit = {"processes": "process", "modules": "module"}.get(unit, unit)

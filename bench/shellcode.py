@@ -85,7 +85,7 @@ def init(shell: str, args: str = "") -> str:
     )
 
 
-def check(shell: str, label: str, expr: str) -> str:
+def check(label: str, expr: str) -> str:
     """Record `expr` (shell syntax, e.g. `$AWS_PROFILE`) as `CHECK label value`."""
     return f'echo "CHECK {label} {expr}" >>$BENCH_OUT\n'
 

@@ -38,12 +38,16 @@ class Ctx:
     memo: dict[str, float] = field(default_factory=dict)
 
     @property
+    def size(self) -> int:
+        """The fixture single-size scenarios run on: 1,000 profiles, or the smallest one built."""
+        return 1000 if 1000 in self.bh.configs else min(self.sizes)
+
+    @property
     def standin(self) -> StandIn:
-        """The local Identity Center stand-in, serving the accounts and roles of the 1,000-profile
-        fixture (or the smallest one built); started on first use, stopped by `close()`."""
+        """The local Identity Center stand-in, serving the accounts and roles of the `size`
+        fixture; started on first use, stopped by `close()`."""
         if self._standin is None:
-            size = 1000 if 1000 in self.bh.configs else min(self.sizes)
-            n_sessions, n_accounts = fixtures.SIZES[size]
+            n_sessions, n_accounts = fixtures.SIZES[self.size]
             accounts = [
                 Account(
                     fixtures.account_id(i, a),

@@ -31,16 +31,16 @@ def tab(ctx: Ctx) -> None:
         fx = ctx.bh.configs[size]
         for state in TAB_STATES:
             for shell in sc.SHELLS:
-                _tab_prepare(ctx, fx, state)
+                _tab_prepare(ctx)
                 _tab_pty(ctx, shell, fx, state)
-            _tab_prepare(ctx, fx, state)
+            _tab_prepare(ctx)
             _tab_bash_loop(ctx, fx, state)
-            _tab_prepare(ctx, fx, state)
+            _tab_prepare(ctx)
             _tab_fish_loop(ctx, fx, state)
     ctx.bh.clear_index_cache()
 
 
-def _tab_prepare(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
+def _tab_prepare(ctx: Ctx) -> None:
     """Start from an empty cache: the shell's `init` refreshes the names file for its config."""
     ctx.bh.clear_index_cache()
 
@@ -52,7 +52,7 @@ def _touch_config(fx: fixtures.ConfigFixture) -> Callable[[], None]:
     return lambda: os.utime(fx.path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def _tab_budget(row: Row, size: int, python_execs: int | None) -> None:
+def _tab_budget(row: Row, python_execs: int | None) -> None:
     row.budget = f"≤ {BUDGET_TAB_MS:g} ms, no Python process"
     if row.status == NA or row.median_ms is None:
         return
@@ -256,7 +256,7 @@ def _tab_pty(ctx: Ctx, shell: str, fx: fixtures.ConfigFixture, state: str) -> No
         row.note = error
     elif error:
         row.note += f"; the strace'd session failed: {error[:400]}"
-    _tab_budget(row, fx.size, py)
+    _tab_budget(row, py)
     ctx.add(row)
 
 
@@ -320,7 +320,7 @@ def _tab_bash_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
     first = res.samples.get("first")
     first_s = first.times[0] if first and first.times else 0.0
     runs = _calibrated(ctx, first_s)
-    _tab_prepare(ctx, fx, state)
+    _tab_prepare(ctx)
     res = _run_tab_script(ctx, "bash", _bash_tab_script(fx, runs, False, state), fx)
     checks = dict(c.split(" ", 1) for c in res.checks if " " in c)
     fail = script_failure(res, ctx)
@@ -376,7 +376,7 @@ def _tab_fish_loop(ctx: Ctx, fx: fixtures.ConfigFixture, state: str) -> None:
     first = res.samples.get("first")
     first_s = first.times[0] if first and first.times else 0.0
     runs = _calibrated(ctx, first_s)
-    _tab_prepare(ctx, fx, state)
+    _tab_prepare(ctx)
     out.unlink(missing_ok=True)
     res = _run_tab_script(ctx, "fish", _fish_tab_script(fx, runs, False, out, state), fx)
     fail = script_failure(res, ctx)
@@ -414,11 +414,11 @@ def _strace_loop_note(
     state: str,
 ) -> None:
     if row.status == NA or not measure.strace_path():
-        _tab_budget(row, fx.size, None)
+        _tab_budget(row, None)
         return
     n = max(1, min(runs, 10))
     trace = ctx.work / f"strace-tabloop-{shell}-{fx.size}-{state}.txt"
-    _tab_prepare(ctx, fx, state)
+    _tab_prepare(ctx)
     _run_tab_script(ctx, shell, make(n), fx, wrapper=measure.strace_command([], trace))
     counted = measure.parse_strace(trace)
     py = None
@@ -431,4 +431,4 @@ def _strace_loop_note(
             + f"{procs(per)} per call"
             + (f" ({', '.join(sorted(set(counted.execs)))})" if counted.execs else "")
         )
-    _tab_budget(row, fx.size, py)
+    _tab_budget(row, py)

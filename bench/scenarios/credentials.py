@@ -17,22 +17,23 @@ import measure
 from measure import Sample
 from report import NA, Row
 
-from scenarios.common import Ctx, awsswitch_argv, guarded, last_lines, verdict_ratio
+from scenarios.common import (
+    Ctx,
+    awsswitch_argv,
+    check_stdout,
+    guarded,
+    last_lines,
+    verdict_ratio,
+)
+from scenarios.peers import AWS_V2
 
 BUDGET_EXPORT_WARM = 3.0
-AWS_V2 = "/usr/bin/aws"
-KEY = b"AWS_ACCESS_KEY_ID"
-
-
-def _has_keys(proc: subprocess.CompletedProcess[bytes]) -> str | None:
-    if proc.returncode != 0 or KEY not in proc.stdout:
-        return f"exit {proc.returncode}: {proc.stderr.decode('utf-8', 'replace').strip()[-300:]}"
-    return None
+HAS_KEYS = check_stdout("AWS_ACCESS_KEY_ID")
 
 
 @guarded
 def credentials(ctx: Ctx) -> None:
-    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    size = ctx.size
     fx = ctx.bh.configs[size]
     s = ctx.standin
     # A token the stand-in accepts for the target's session (the fixture's own is not its).
@@ -41,11 +42,6 @@ def credentials(ctx: Ctx) -> None:
     grant = s.mint_token(expires_in=8 * 3600)
     entry = grant.cache_entry(fixtures.START_URL.format(n=loc_index), fixtures.SSO_REGION)
     fixtures.write_token(ctx.bh.home, session, entry)
-    cli_cache = ctx.bh.home / ".aws" / "cli" / "cache"
-
-    def clear_cli_cache() -> None:
-        shutil.rmtree(cli_cache, ignore_errors=True)
-
     env = ctx.env(size, **s.env(), AWS_DATA_PATH=s.cli_data_path())
     profile = fx.targets[0]
     runs = ctx.n(15, 5)
@@ -56,7 +52,7 @@ def credentials(ctx: Ctx) -> None:
         argv: list[str],
         *,
         cold: bool,
-        check: Callable[[subprocess.CompletedProcess[bytes]], str | None] | None = _has_keys,
+        check: Callable[[subprocess.CompletedProcess[bytes]], str | None] | None = HAS_KEYS,
         note: str = "",
     ) -> Row:
         if not cold:  # one untimed run fills the role cache
@@ -67,7 +63,7 @@ def credentials(ctx: Ctx) -> None:
             env,
             runs=runs,
             warmup=1 if cold else 2,
-            before=clear_cli_cache if cold else None,
+            before=ctx.bh.clear_cli_cache if cold else None,
             check=check,
         )
         calls = s.count("GetRoleCredentials") - before

@@ -78,7 +78,7 @@ def _cd_pair(shell: str, a: Path, b: Path) -> str:
 
 
 def _script(shell: str, ctx: Ctx, dirs: dict[str, Path], n: int, switches: int) -> str:
-    fx = ctx.bh.configs[_size(ctx)]
+    fx = ctx.bh.configs[ctx.size]
     plain = _cd_pair(shell, dirs["plain_a"], dirs["plain_b"])
     inside = _cd_pair(shell, dirs["repo_a"], dirs["repo_b"])
     across = _cd_pair(shell, dirs["repo_a"], dirs["plain_a"])
@@ -100,17 +100,13 @@ def _script(shell: str, ctx: Ctx, dirs: dict[str, Path], n: int, switches: int) 
         + sc.timed_block(shell, "outside", sc.loop(shell, n, plain))
         + sc.mark("END")
         + f"cd {sc.q(shell, str(dirs['repo']))}\n__bench_hooks\n"
-        + sc.check(shell, "profile", "$AWS_PROFILE")
+        + sc.check("profile", "$AWS_PROFILE")
         + sc.loop(shell, 20, inside)
         + sc.mark("START")
         + sc.timed_block(shell, "inside", sc.loop(shell, n, inside))
         + sc.mark("END")
         + sc.timed_block(shell, "switch", sc.loop(shell, switches, across))
     )
-
-
-def _size(ctx: Ctx) -> int:
-    return 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
 
 
 def _counts(shell: str, ctx: Ctx, dirs: dict[str, Path], n: int) -> list[measure.ProcCount]:
@@ -139,7 +135,7 @@ def _counts(shell: str, ctx: Ctx, dirs: dict[str, Path], n: int) -> list[measure
 
 @guarded
 def cd(ctx: Ctx) -> None:
-    fx = ctx.bh.configs[_size(ctx)]
+    fx = ctx.bh.configs[ctx.size]
     profile = fx.targets[0]
     dirs = _trees(ctx, profile)
     failed = _allow(ctx, dirs["repo"])

@@ -27,7 +27,7 @@ TYPER_LIST = "import sys, awsswitch.__main__ as m; m.SIMPLE = {}; sys.exit(m.mai
 def everyday(ctx: Ctx) -> None:
     empty = ctx.work / "config-empty"
     empty.write_text("", encoding="utf-8")
-    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    size = ctx.size
     fx = ctx.bh.configs[size]
     runs = ctx.n(15, 5)
     configs = [("empty config", ctx.env(AWS_CONFIG_FILE=str(empty)), None)]

@@ -21,7 +21,7 @@ from scenarios.common import (
 
 @guarded
 def init(ctx: Ctx) -> None:
-    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    size = ctx.size
     env = ctx.env(size)
     runs = ctx.n(30, 10)
     outputs: dict[str, str] = {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ import shellcode as sc
 from measure import Sample
 from report import NA, Row
 
-from scenarios.common import Ctx, guarded, script_failure
+from scenarios.common import Ctx, check_stdout, guarded, script_failure
 
 AWS_V2 = "/usr/bin/aws"
 VENV_PACKAGES = {"awsume": "awsume", "aws-sso-util": "aws-sso-util"}
@@ -122,22 +121,12 @@ def _token_for(ctx: Ctx, loc_index: int) -> dict[str, str]:
     return grant.cache_entry(start_url, fixtures.SSO_REGION)
 
 
-def _row(ctx: Ctx, sample: Sample, **kw: object) -> Row:
-    row = ctx.row_from(sample, **kw)  # type: ignore[arg-type]
-    return row
-
-
 @guarded
 def peers(ctx: Ctx) -> None:
     tools: dict[str, str] = ctx.diagnostics.get("peer_tools", {})  # type: ignore[assignment]
-    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    size = ctx.size
     fx = ctx.bh.configs[size]
     runs = ctx.n(8, 3)
-    cli_cache = ctx.bh.home / ".aws" / "cli" / "cache"
-
-    def clear_cli_cache() -> None:
-        shutil.rmtree(cli_cache, ignore_errors=True)
-
     session = fx.sessions[-1]
     loc_index = fixtures.LOCATIONS.index(session.split(".", 1)[1])
     start_url = fixtures.START_URL.format(n=loc_index)
@@ -164,8 +153,7 @@ def peers(ctx: Ctx) -> None:
             warmup=1,
         )
         ctx.add(
-            _row(
-                ctx,
+            ctx.row_from(
                 s,
                 id=f"peers.aws.list.{sz}",
                 group="peers",
@@ -192,16 +180,11 @@ def peers(ctx: Ctx) -> None:
             env,
             runs=runs,
             warmup=1,
-            before=clear_cli_cache,
-            check=lambda p: (
-                None
-                if b"AWS_ACCESS_KEY_ID" in p.stdout
-                else f"exit {p.returncode}: {p.stderr.decode('utf-8', 'replace')[-300:]}"
-            ),
+            before=ctx.bh.clear_cli_cache,
+            check=check_stdout("AWS_ACCESS_KEY_ID"),
         )
         ctx.add(
-            _row(
-                ctx,
+            ctx.row_from(
                 s,
                 id="peers.aws.export",
                 group="peers",
@@ -223,7 +206,7 @@ def peers(ctx: Ctx) -> None:
             + OMZ_ASP
             + sc.setenv("zsh", "AWS_CONFIG_FILE", str(fx.path))
             + sc.loop("zsh", runs + 1, sc.timed("zsh", "asp", f"asp {fx.targets[0]} >/dev/null"))
-            + sc.check("zsh", "asp", "$AWS_PROFILE")
+            + sc.check("asp", "$AWS_PROFILE")
         )
         res = measure.run_shell_script("zsh", script, ctx.env(), ctx.work)
         s = measure.drop_warmup(res.samples.get("asp", Sample(error="no data")), 1)
@@ -231,8 +214,7 @@ def peers(ctx: Ctx) -> None:
         if fail:
             s.error = fail
         ctx.add(
-            _row(
-                ctx,
+            ctx.row_from(
                 s,
                 id="peers.omz.asp",
                 group="peers",
@@ -274,7 +256,7 @@ def peers(ctx: Ctx) -> None:
                     runs + 1,
                     sc.timed("bash", "awsume", f". awsume {KEYS_PROFILE} >/dev/null 2>>$BENCH_ERR"),
                 )
-                + sc.check("bash", "awsume", "$AWS_ACCESS_KEY_ID")
+                + sc.check("awsume", "$AWS_ACCESS_KEY_ID")
             )
             res = measure.run_shell_script("bash", script, env, ctx.work)
             s = measure.drop_warmup(res.samples.get("awsume", Sample(error="no data")), 1)
@@ -282,8 +264,7 @@ def peers(ctx: Ctx) -> None:
             if checks.get("awsume") != "AKIABENCHKEYS0000000":
                 s.error = f"no keys exported: {ctx.stderr_tail()[-200:]}"
             ctx.add(
-                _row(
-                    ctx,
+                ctx.row_from(
                     s,
                     id="peers.awsume.switch",
                     group="peers",
@@ -298,8 +279,7 @@ def peers(ctx: Ctx) -> None:
                 [f"{awsume}/awsumepy", "--list-profiles"], env, runs=runs, warmup=1
             )
             ctx.add(
-                _row(
-                    ctx,
+                ctx.row_from(
                     s,
                     id="peers.awsume.list",
                     group="peers",
@@ -314,7 +294,6 @@ def peers(ctx: Ctx) -> None:
     # --- aws-sso-util -----------------------------------------------------------------------
     assu = tools.get("aws-sso-util", "error: not set up")
     if assu.startswith("error"):
-        note = assu
         for key in ("roles", "run-as"):
             ctx.add(
                 Row(
@@ -322,7 +301,7 @@ def peers(ctx: Ctx) -> None:
                     group="peers",
                     what=f"aws-sso-util {key}",
                     status=NA,
-                    note=note,
+                    note=assu,
                 )
             )
     else:
@@ -340,8 +319,7 @@ def peers(ctx: Ctx) -> None:
             ),
         )
         ctx.add(
-            _row(
-                ctx,
+            ctx.row_from(
                 s,
                 id="peers.aws-sso-util.roles",
                 group="peers",
@@ -362,10 +340,9 @@ def peers(ctx: Ctx) -> None:
             "PowerUser",
             "true",
         ]
-        s = measure.time_command(argv, env, runs=runs, warmup=1, before=clear_cli_cache)
+        s = measure.time_command(argv, env, runs=runs, warmup=1, before=ctx.bh.clear_cli_cache)
         ctx.add(
-            _row(
-                ctx,
+            ctx.row_from(
                 s,
                 id="peers.aws-sso-util.run-as",
                 group="peers",

@@ -58,7 +58,7 @@ def _dump_prompt(shell: str, path: Path) -> str:
 
 @guarded
 def prompt(ctx: Ctx) -> None:
-    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    size = ctx.size
     fx = ctx.bh.configs[size]
     renders = ctx.n(1000, 200)
     traced = ctx.n(300, 100)  # processes per render are counted exactly: fewer renders suffice

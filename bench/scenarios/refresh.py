@@ -16,7 +16,7 @@ from scenarios.common import Ctx, awsswitch_argv, check_stdout, guarded, script_
 
 @guarded
 def refresh(ctx: Ctx) -> None:
-    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    size = ctx.size
     fx = ctx.bh.configs[size]
     what = f"`asw NAME` with a refresh due (token expires in 5 min), {size:,} profiles"
     s = ctx.standin
@@ -65,7 +65,7 @@ def refresh(ctx: Ctx) -> None:
         + sc.init("bash")
         + sc.setenv("bash", "AWS_CONFIG_FILE", str(fx.path))
         + body
-        + sc.check("bash", "due", "$AWS_PROFILE")
+        + sc.check("due", "$AWS_PROFILE")
     )
     before = s.count("CreateToken", grantType="refresh_token")
     res = measure.run_shell_script("bash", script, env, ctx.work)

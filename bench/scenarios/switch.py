@@ -97,7 +97,7 @@ def asw_shells(ctx: Ctx) -> None:
                 if size >= 10000 and mode == "cold":
                     n_loops = (ctx.n(10, 4) + warm + 1) // 2
                 script.append(sc.loop(shell, n_loops, body))
-                script.append(sc.check(shell, label, "$AWS_PROFILE"))
+                script.append(sc.check(label, "$AWS_PROFILE"))
         (ctx.work / "stderr.txt").unlink(missing_ok=True)
         res = measure.run_shell_script(shell, "".join(script), ctx.env(), ctx.work)
         fail = script_failure(res, ctx)
@@ -158,7 +158,7 @@ def _asw_processes(ctx: Ctx) -> None:
             "strace is not installed: process counts skipped (bench setup installs it)"
         )
         return
-    size = 1000 if 1000 in ctx.bh.configs else min(ctx.sizes)
+    size = ctx.size
     fx = ctx.bh.configs[size]
     for shell in sc.SHELLS:
         body = "".join(f"asw {sc.q(shell, t)} >/dev/null 2>>$BENCH_ERR\n" for t in fx.short_targets)
