@@ -188,10 +188,10 @@ def make_dirs(folder: str, mode: int = 0o700) -> None:
     os.chmod(folder, mode)
 
 
-def atomic_write(path: str, data: bytes, *, new_mode: int = 0o600, mode: int | None = None) -> str:
+def atomic_write(path: str, data: bytes, *, mode: int | None = None) -> str:
     """Replace `resolve(path)` with `data` atomically; return the path written.
 
-    Keeps an existing file's mode (and owner when permitted); a new file gets `new_mode`;
+    Keeps an existing file's mode (and owner when permitted); a new file gets 0o600;
     `mode` forces one. Raises FileFault (nothing changed) on any failure, and refuses a file
     the user may not write (read-only mode, immutable, read-only file system).
     """
@@ -199,7 +199,7 @@ def atomic_write(path: str, data: bytes, *, new_mode: int = 0o600, mode: int | N
     st = _existing(target)
     if st is not None and not os.access(target, os.W_OK):
         raise _not_writable(target)
-    final_mode = mode if mode is not None else (st.st_mode & 0o7777 if st else new_mode)
+    final_mode = mode if mode is not None else (st.st_mode & 0o7777 if st else 0o600)
     owner = (st.st_uid, st.st_gid) if st is not None else None
     _replace(target, data, final_mode, owner)
     return target
