@@ -33,6 +33,7 @@ from typing import IO, Any
 from awsswitch.context import display
 from awsswitch.errors import AwsswitchError
 from awsswitch.sso import clients
+from awsswitch.sso.state import shell_word
 from awsswitch.sync.naming import Grant
 
 DEFAULT_CONCURRENCY = 8
@@ -270,8 +271,8 @@ class _Lister:
                 name = display(spec.name)
                 if code == "UnauthorizedException":
                     raise AwsswitchError(
-                        f"the portal rejected the token of sso-session {name}: log in "
-                        f"again with `awsswitch login --sso-session {name} --force`"
+                        f"the portal rejected the token of sso-session {name}: log in again "
+                        f"with `awsswitch login --sso-session {shell_word(spec.name)} --force`"
                     ) from None
                 api = "".join(w.title() for w in operation.split("_"))
                 reason = clients.describe(exc, [spec.access_token])

@@ -199,6 +199,20 @@ def test_unauthorized_token_says_how_to_log_in_again() -> None:
         )
 
 
+def test_unauthorized_hint_quotes_the_session_name() -> None:
+    """The login command in the message can be pasted into a shell as it is."""
+    fake = FakePortal(accounts(1))
+    fake.fail["000000000000"] = [client_error("UnauthorizedException", 401)]
+    with pytest.raises(AwsswitchError) as err:
+        list_grants(
+            [SessionSpec("it's corp", "eu-west-1", "tok")],
+            env={},
+            progress=Progress(io.StringIO(), tty=False),
+            client_factory=factory_for(fake),
+        )
+    assert "`awsswitch login --sso-session 'it'\\''s corp' --force`" in err.value.message
+
+
 def test_progress_redraws_one_line_on_a_terminal() -> None:
     out = io.StringIO()
     progress = Progress(out, tty=True)
