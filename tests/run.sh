@@ -85,8 +85,8 @@ if [ "$which_deps" != oldest ]; then
   pip_install newest --upgrade --upgrade-strategy eager
   py="$venvs/newest/bin/python"
   # Lint failures fail the run, after the tests have run too (one report with everything).
-  "$py" -m ruff check awsswitch tests bench || failed+=("ruff check")
-  "$py" -m ruff format --check awsswitch tests bench || failed+=("ruff format")
+  "$py" -m ruff check awsswitch tests bench scripts || failed+=("ruff check")
+  "$py" -m ruff format --check awsswitch tests bench scripts || failed+=("ruff format")
   shellcheck -s bash shell/*.bash || failed+=(shellcheck)
   run_pytest newest "$@" || failed+=("pytest newest")
 fi
