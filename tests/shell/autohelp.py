@@ -5,7 +5,6 @@ step printed on stderr are recorded."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from support.sandbox import Sandbox
-from support.shells import ARGV, EXE, shell_path, source_line
+from support.shells import EXE, run_shell, source_line
 
 from awsswitch.shells import get_shell
 
@@ -76,19 +75,15 @@ def run_auto(
     steps: Sequence[tuple[str, ...]],
     *,
     preamble: str = "",
-    init: str | None = None,
     env: dict[str, str] | None = None,
-    cwd: Path | None = None,
-    argv: Sequence[str] | None = None,
 ) -> tuple[list[Snap], subprocess.CompletedProcess]:
     """Run `steps` in one shell; a Snap after each. A step: ("cd", PATH), ("asw", ARGS...),
     ("allow", DIR), ("deny", DIR), ("code", SHELL CODE)."""
-    shell_path(shell)
     q = get_shell(shell).quote
     out = sandbox.home / "auto-steps"
     out.mkdir(exist_ok=True)
     init_file = sandbox.home / f"init-auto.{shell}"
-    init_file.write_text(init if init is not None else init_auto(shell), "utf-8")
+    init_file.write_text(init_auto(shell), "utf-8")
     lines = [preamble, source_line(shell, init_file)]
     for n, (kind, *args) in enumerate(steps):
         lines.append(f"builtin printf '@@%s\\n' {n} >&2")
@@ -108,16 +103,7 @@ def run_auto(
         lines.append(f"builtin printf '%s' {SEGMENT[shell]} > {prompt_file}")
         lines.append(f"command env -0 > {env_file}")
     lines.append(f"builtin printf '@@%s\\n' {len(steps)} >&2")
-    script = sandbox.home / f"auto-script.{shell}"
-    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = subprocess.run(
-        [*(argv or ARGV[shell]), str(script)],
-        env={**sandbox.env, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd or sandbox.home,
-    )
+    proc = run_shell(sandbox, shell, "\n".join(lines) + "\n", env=env, timeout=120)
     errs = _split(proc.stderr, len(steps))
     snaps = []
     for n in range(len(steps)):
@@ -156,12 +142,3 @@ def tree(root: Path, files: dict[str, str | bytes | None]) -> dict[str, Path]:
         data = content.encode() if isinstance(content, str) else content
         (folder / ".awsprofile").write_bytes(data)
     return made
-
-
-def store_modes(sandbox: Sandbox) -> list[tuple[str, int]]:
-    """(path, mode) of everything in the trust store."""
-    base = Path(sandbox.env["XDG_DATA_HOME"]) / "awsswitch"
-    found = [(str(base), os.stat(base).st_mode & 0o777)]
-    for path in sorted(base.rglob("*")):
-        found.append((str(path), os.stat(path).st_mode & 0o777))
-    return found

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
 
 import pytest
@@ -22,6 +21,7 @@ from support.shells import (
     SHELLS,
     ZSH_OPTIONS,
     fresh_tokens,
+    run_shell,
     source_line,
 )
 
@@ -100,11 +100,7 @@ def test_the_allow_command_in_the_warning_can_be_pasted(sandbox, shell):
     define = {
         "fish": f"function awsswitch; {q(sys.executable)} -c {q(TRUST)} $argv; end",
     }.get(shell, f'awsswitch() {{ {q(sys.executable)} -c {q(TRUST)} "$@"; }}')
-    script = sandbox.home / f"paste.{shell}"
-    script.write_text(define + "\n" + "\n".join(commands) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [*ARGV[shell], str(script)], env=sandbox.env, capture_output=True, text=True, timeout=60
-    )
+    done = run_shell(sandbox, shell, define + "\n" + "\n".join(commands) + "\n")
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("allowed ") == len(names)
     snaps, proc = run_auto(sandbox, shell, [("cd", str(f)) for f in folders])
@@ -269,11 +265,8 @@ def test_loads_twice_under_strict_options_silently(sandbox, shell):
     }[shell]
     hook = BEFORE_PROMPT[shell]
     load = source_line(shell, init)
-    script = sandbox.home / "s"
-    script.write_text(f"{strict}\n{load}\n{load}\ncd /\n{hook}\ncd /tmp\n{hook}\necho ok\n")
-    proc = subprocess.run(
-        [*ARGV[shell], str(script)], env=sandbox.env, capture_output=True, text=True, timeout=60
-    )
+    script = f"{strict}\n{load}\n{load}\ncd /\n{hook}\ncd /tmp\n{hook}\necho ok\n"
+    proc = run_shell(sandbox, shell, script)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "ok\n", "")
 
 
@@ -293,15 +286,8 @@ def _execs(sandbox, shell: str, script: str, env: dict[str, str] | None = None) 
     """The programs the shell started (execve after its own), under strace -f."""
     require("strace")
     log = sandbox.home / "strace.log"
-    path = sandbox.home / f"traced.{shell}"
-    path.write_text(script, encoding="utf-8")
-    proc = subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=execve", "-o", str(log), *ARGV[shell], str(path)],
-        env={**sandbox.env, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    strace = ["strace", "-f", "-qq", "-e", "trace=execve", "-o", str(log), *ARGV[shell]]
+    proc = run_shell(sandbox, shell, script, env=env, timeout=120, argv=strace)
     if proc.returncode != 0 and "ptrace" in proc.stderr:
         pytest.skip("strace is not permitted here")
     assert proc.returncode == 0, proc.stderr
@@ -346,12 +332,10 @@ def test_cd_works_without_python_on_path_when_no_file_is_found(sandbox, shell):
     init.write_text(init_auto(shell).replace(sys.executable, "/nonexistent/py"))
     hook = BEFORE_PROMPT[shell]
     q = get_shell(shell).quote
-    script = sandbox.home / "s"
-    script.write_text(
+    script = (
         f"source {q(str(init))}\n"
         f"cd {q(str(t['a/b']))}; {hook}; cd {q(str(t['c']))}; {hook}; cd /; {hook}\necho ok\n"
     )
-    argv = [require(shell), *ARGV[shell][1:], str(script)]
-    env = {**sandbox.env, "PATH": "/nonexistent"}
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    argv = [require(shell), *ARGV[shell][1:]]  # the shell by its path: PATH finds nothing
+    proc = run_shell(sandbox, shell, script, env={"PATH": "/nonexistent"}, argv=argv)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "ok\n", "")
