@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.sandbox import Sandbox, require
+from support.shells import run_shell
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -325,30 +326,11 @@ def _block_after(page: Path, marker: str) -> str:
     return match.group(1)
 
 
-ARGV = {
-    "bash": ["bash", "--norc", "--noprofile"],
-    "zsh": ["zsh", "-f"],
-    "fish": ["fish", "--no-config"],
-}
 DEFINED = {
     "bash": "type asw >/dev/null",
     "zsh": "whence -w asw >/dev/null",
     "fish": "functions -q asw",
 }
-
-
-def _run(sandbox: Sandbox, shell: str, script: str, path: str) -> subprocess.CompletedProcess[str]:
-    require(shell)
-    file = sandbox.home / f"snippet.{shell}"
-    file.write_text(script, encoding="utf-8")
-    return subprocess.run(
-        [*ARGV[shell], str(file)],
-        env={**sandbox.env, "PATH": path},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=sandbox.home,
-    )
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
@@ -358,7 +340,8 @@ def test_rc_line_from_the_readme_defines_asw(sandbox: Sandbox, shell: str) -> No
     readme = README.read_text(encoding="utf-8")
     assert f"`{line}`" in readme
     path = _awsswitch_on_path(sandbox)
-    proc = _run(sandbox, shell, line.replace("\\|", "|") + "\n" + DEFINED[shell] + "\n", path)
+    script = line.replace("\\|", "|") + "\n" + DEFINED[shell] + "\n"
+    proc = run_shell(sandbox, shell, script, env={"PATH": path})
     assert proc.returncode == 0, proc.stderr
 
 
@@ -373,11 +356,12 @@ def test_cached_init_snippet_works_on_a_fresh_home(sandbox: Sandbox, shell: str)
         snippet = _block_after(page, "# ~/.bashrc (zsh: the same with zsh)").replace("bash", shell)
     cache = sandbox.home / ".cache" / "awsswitch"
     assert not cache.exists()
-    first = _run(sandbox, shell, snippet + DEFINED[shell] + "\n", _awsswitch_on_path(sandbox))
+    script = snippet + DEFINED[shell] + "\n"
+    first = run_shell(sandbox, shell, script, env={"PATH": _awsswitch_on_path(sandbox)})
     assert first.returncode == 0, first.stderr
     cached = cache / f"init.{shell}"
     assert cached.read_text(encoding="utf-8").startswith("# awsswitch ")
     assert cache.stat().st_mode & 0o777 == 0o700
     # No awsswitch on PATH now: asw can only come from the cached file.
-    second = _run(sandbox, shell, snippet + DEFINED[shell] + "\n", "/usr/local/bin:/usr/bin:/bin")
+    second = run_shell(sandbox, shell, script, env={"PATH": "/usr/local/bin:/usr/bin:/bin"})
     assert second.returncode == 0, second.stderr
