@@ -184,10 +184,7 @@ def login(
             if code == "SlowDownException":
                 interval = min(interval + SLOW_DOWN_DELAY, MAX_INTERVAL)
             elif code == "ExpiredTokenException":
-                raise AwsswitchError(
-                    f"the login for {target.label} was not approved in time; "
-                    "run `awsswitch login` again"
-                ) from None
+                raise _not_approved(target) from None
             elif code != "AuthorizationPendingException":
                 raise AwsswitchError(
                     f"login for {target.label} failed: {clients.describe(exc, secrets)}"
@@ -202,11 +199,15 @@ def login(
             shown = True
             _show(auth, target, plan, env, out=out, open_browser=open_browser)
         if time.monotonic() > deadline:
-            raise AwsswitchError(
-                f"the login for {target.label} was not approved in time; "
-                "run `awsswitch login` again"
-            )
+            raise _not_approved(target)
         sleep(interval)
+
+
+def _not_approved(target: SsoTarget) -> AwsswitchError:
+    """The device code expired (the service said so, or our deadline passed) unapproved."""
+    return AwsswitchError(
+        f"the login for {target.label} was not approved in time; run `{target.login_hint}` again"
+    )
 
 
 def _show(

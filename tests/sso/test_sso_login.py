@@ -162,8 +162,9 @@ def test_expired_device_code(sandbox, monkeypatch) -> None:
     with StandIn(auto_approve_after=None, device_code_ttl=30) as s:
         set_env(sandbox, monkeypatch, **s.env(), AWSSWITCH_AWS_CLI="native")
         monkeypatch.setattr(native, "_sleep", lambda _seconds: s.advance(40))
-        with pytest.raises(AwsswitchError, match="not approved in time"):
+        with pytest.raises(AwsswitchError, match="not approved in time") as err:
             _ensure(POWERUSER)
+        assert "run `awsswitch login --sso-session corp` again" in err.value.message
         assert s.count("CreateToken", error="ExpiredTokenException") == 1
     assert not token_file(sandbox).exists()
 
