@@ -1,7 +1,7 @@
 """Entry point and error boundary. Hot and everyday subcommands (`init`, the `asw` core,
-`export`, `list`, `status`) are parsed here with the standard library only; everything else,
-and any argument these parsers do not know (--help, a typo), goes to the typer app, imported
-lazily.
+`export`, `exec`, `list`, `status`) are parsed here with the standard library only;
+everything else, and any argument these parsers do not know (--help, a typo), goes to the
+typer app, imported lazily.
 
 Every path ends in `awsswitch.errors.report`: no command prints a Python traceback for bad
 input or a faulty environment (AWSSWITCH_DEBUG=1 shows it)."""

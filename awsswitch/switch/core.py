@@ -1,10 +1,11 @@
 """The switch core: what `asw ARGS` means (`parse`) and the shell code that does it (`run`,
-`switch_code`), for `awsswitch _asw` (switch/entry.py), the per-directory hook (auto.py) and
-`exec`. Raises AwsswitchError/UsageError (1, 2) and KeyboardInterrupt (130); the entry turns
-them into exit codes. Stdlib only: no typer, click, rich, boto3 (the SSO hook imports boto3
-itself, and only when a token needs refreshing).
+`switch_to`, `switch_code`), for `awsswitch _asw` (switch/entry.py), the per-directory hook
+(auto.py) and `exec`. Raises AwsswitchError/UsageError (1, 2) and KeyboardInterrupt (130);
+the entry turns them into exit codes. Stdlib only: no typer, click, rich, boto3 (the SSO
+hook imports boto3 itself, and only when a token needs refreshing).
 
-Variables it manages (all documented in the README):
+Variables it manages (documented in docs/shell-integration.md, AWSSWITCH_PROFILE_SOURCE in
+docs/per-directory.md):
 - AWS_PROFILE is set; AWS_DEFAULT_PROFILE, env credentials and the markers other prompts
   rank above AWS_PROFILE are cleared (CONFLICTING);
 - AWS_REGION and AWS_DEFAULT_REGION are set when the profile or -r names a region, and
@@ -208,6 +209,7 @@ def _universal_warning(shell: Shell, names: Sequence[str], cmd: str) -> str:
 def ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> None:
     """Run the SSO hook with stdout pointing at stderr: whatever it (or `aws sso login`)
     prints must never reach the wrapper's eval."""
+    from awsswitch.config.profiles import KIND_LOGIN  # loaded already: the index is
     from awsswitch.sso import hook
 
     sys.stdout.flush()
@@ -217,7 +219,7 @@ def ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> Non
         os.dup2(2, 1)  # child processes
         sys.stdout = ctx.stderr  # Python code, whatever sys.stdout is connected to
         hook.ensure_fresh(profile, index, interactive=ctx.interactive, env=ctx.env)
-        if profile.kind == "login" or profile.source_profile:
+        if profile.kind == KIND_LOGIN or profile.source_profile:
             # An `aws login` console session (or a role chain that may start at one): its
             # own cache and `aws login`; imported only then, off the SSO hot path.
             from awsswitch import login_session
@@ -313,10 +315,11 @@ def state_files(
 ) -> tuple[str | None, str | None]:
     """(SSO token file, console-session cache file) the prompt reads `profile`'s state from;
     at most one is set: a source_profile chain ends in one profile, of one kind."""
+    from awsswitch.config.profiles import KIND_LOGIN  # loaded already: the index is
     from awsswitch.sso.state import cache_file_for
 
     token_file = cache_file_for(profile, index, env)
-    if token_file is not None or not (profile.kind == "login" or profile.source_profile):
+    if token_file is not None or not (profile.kind == KIND_LOGIN or profile.source_profile):
         return token_file, None
     from awsswitch import login_session  # off the SSO and plain-keys paths
 
