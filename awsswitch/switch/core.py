@@ -209,7 +209,7 @@ def _universal_warning(shell: Shell, names: Sequence[str], cmd: str) -> str:
 def ensure_fresh(profile: Profile, index: ProfileIndex, ctx: Environment) -> None:
     """Run the SSO hook with stdout pointing at stderr: whatever it (or `aws sso login`)
     prints must never reach the wrapper's eval."""
-    from awsswitch.config.profiles import KIND_LOGIN  # loaded already: the index is
+    from awsswitch.config.profiles import KIND_LOGIN  # loaded with the index: no cost
     from awsswitch.sso import hook
 
     sys.stdout.flush()
@@ -315,7 +315,7 @@ def state_files(
 ) -> tuple[str | None, str | None]:
     """(SSO token file, console-session cache file) the prompt reads `profile`'s state from;
     at most one is set: a source_profile chain ends in one profile, of one kind."""
-    from awsswitch.config.profiles import KIND_LOGIN  # loaded already: the index is
+    from awsswitch.config.profiles import KIND_LOGIN  # loaded with the index: no cost
     from awsswitch.sso.state import cache_file_for
 
     token_file = cache_file_for(profile, index, env)
