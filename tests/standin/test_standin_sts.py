@@ -124,9 +124,13 @@ def test_assume_role_lifetime(standin: StandIn) -> None:
 
 def test_role_credentials_of_a_few_seconds_expire(standin: StandIn) -> None:
     standin.credentials_ttl = 3
+    before = standin.now()
     creds = role_credentials(standin)
-    left = creds["expiration"] / 1000 - standin.now()
-    assert 3 <= left < 4  # whole seconds (as AWS's expirations are), never shorter
+    after = standin.now()
+    expires = creds["expiration"] / 1000
+    # Issued between `before` and `after`: 3 s rounded up to a whole second (as AWS's
+    # expirations are), never shorter.
+    assert before + 3 <= expires < after + 4
     assert creds["expiration"] % 1000 == 0
     assert sts_with(creds).get_caller_identity()["Account"] == "111111111111"
     standin.advance(4)
