@@ -3,14 +3,14 @@ source_profile chain and sso-session reference in the config."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from awsswitch.config import profiles
 from awsswitch.config.resolve import close_matches
 from awsswitch.doctor.facts import Facts, section_line
 from awsswitch.doctor.model import BOTOCORE, CLI_V2, INFO, PROBLEM, Finding, Report, SsoSession
 from awsswitch.errors import AwsswitchError
-from awsswitch.sso import state
+from awsswitch.sso import cache, state
 
 
 def _headers(name: str) -> tuple[str, ...]:
@@ -243,9 +243,7 @@ def check_token(facts: Facts, report: Report, out: list[Finding]) -> None:
 
 
 def _iso(when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return cache.format_time(when) if when is not None else None
 
 
 def run(facts: Facts, report: Report) -> list[Finding]:
