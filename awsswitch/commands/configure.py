@@ -309,10 +309,10 @@ def _warn_unknown_session(
     ctx: Environment, session: str | None, sessions: list[str], path: str
 ) -> None:
     if session and session not in sessions:
-        import shlex
+        from awsswitch.sso.state import shell_word
 
         header = editor.header_for(editor.SSO_SESSION, session)
         ctx.say(
             f"warning: there is no [{display(header)}] in {display(path)} yet; create it with: "
-            f"awsswitch configure sso-session {display(shlex.quote(session))}"
+            f"awsswitch configure sso-session {shell_word(session)}"
         )
