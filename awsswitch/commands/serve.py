@@ -65,11 +65,10 @@ def parse(args: Sequence[str]) -> ServeOptions:
 
 def lines(variables: Sequence[tuple[str, str]], env_shell: str | None) -> str:
     """The variables as statements for the user's shell (`$SHELL`)."""
-    from awsswitch.credentials.formats import fish_quote, posix_quote
+    from awsswitch.credentials import formats
 
-    if os.path.basename(env_shell or "") == "fish":
-        return "".join(f"set -gx {name} {fish_quote(value)}\n" for name, value in variables)
-    return "".join(f"export {name}={posix_quote(value)}\n" for name, value in variables)
+    fmt = "fish" if os.path.basename(env_shell or "") == "fish" else "env"
+    return formats.lines(fmt, variables)
 
 
 class _Stopped(Exception):

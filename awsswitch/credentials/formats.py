@@ -28,6 +28,8 @@ from awsswitch.errors import AwsswitchError
 # Annotation-only imports: typing costs milliseconds on a warm export.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from awsswitch.credentials import Credentials
 
 FORMATS = ("env", "env-no-export", "fish", "powershell", "process", "dotenv")
@@ -104,10 +106,16 @@ def render(fmt: str, creds: Credentials, region: str | None = None) -> str:
     cannot be written in that format."""
     if fmt == "process":
         return process_json(creds)
+    return lines(fmt, variables(creds, region))
+
+
+def lines(fmt: str, pairs: Sequence[tuple[str, str]]) -> str:
+    """(NAME, value) pairs as statements in line format `fmt` (every format but `process`),
+    quoted as `render` quotes them; AwsswitchError (and nothing) when a value cannot be
+    written in that format."""
     line = _LINE.get(fmt)
     if line is None:
         raise AwsswitchError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
-    pairs = variables(creds, region)
     for name, value in pairs:
         _check(fmt, name, value)
     return "".join(line(name, value) for name, value in pairs)
