@@ -42,7 +42,7 @@ def _token(
     except AwsswitchError as exc:  # e.g. a source_profile loop: show it, keep listing
         return exc
     if target is None:
-        if profile.kind != "login" and not profile.source_profile:
+        if profile.kind != profiles.KIND_LOGIN and not profile.source_profile:
             return None
         # An `aws login` console session (or a chain starting at one): its own cache.
         from awsswitch import login_session

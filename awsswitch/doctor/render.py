@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from awsswitch.config import profiles
 from awsswitch.context import display
 from awsswitch.doctor.model import CLI_V2, INFO, PROBLEM, Report, Resolution
 from awsswitch.doctor.schema import SCHEMA_VERSION
@@ -50,11 +51,11 @@ def _identity(res: Resolution) -> str:
         if res.credentials == "web-identity" and res.role:
             text += f": {res.role}"
         return text
-    if res.kind in ("sso", "sso-legacy"):
+    if res.kind in (profiles.KIND_SSO, profiles.KIND_SSO_LEGACY):
         return f"SSO: account {res.account_id or '?'}, role {res.role or '?'}"
-    if res.kind == "role":
+    if res.kind == profiles.KIND_ROLE:
         return f"assumed role {res.role}"
-    return {"keys": "static keys", "process": "credential_process"}.get(
+    return {profiles.KIND_KEYS: "static keys", profiles.KIND_PROCESS: "credential_process"}.get(
         res.kind or "", res.kind or ""
     )
 
