@@ -47,6 +47,13 @@ _AUTHORIZE_PARAMS = (
 )
 
 
+def _form(raw: str | bytes) -> dict[str, str]:
+    """A query string or urlencoded form body: the last value of each field, blank ones
+    kept (as a browser submits them)."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    return {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # benchmarks open many connections at once
@@ -111,7 +118,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         split = urlsplit(self.path)
-        query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        query = _form(split.query)
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -127,8 +134,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if path == "/device":
             if method == "POST" and raw:
-                form = parse_qs(raw.decode("utf-8", "replace"))
-                query.update({k: v[-1] for k, v in form.items()})
+                query.update(_form(raw))
             self._device_page(query)
             return
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -137,8 +143,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if path == federation.PATH:
             if method == "POST" and raw:
-                form = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
-                query.update({k: v[-1] for k, v in form.items()})
+                query.update(_form(raw))
             self._federation(query)
             return
         operation = ROUTES.get((method, path))
@@ -159,10 +164,7 @@ class Handler(BaseHTTPRequestHandler):
         self, query_string: str, query: dict[str, str], headers: dict[str, str], raw: bytes
     ) -> None:
         """STS: the form names the operation; unknown actions are answered here, unrecorded."""
-        form = {
-            k: v[-1]
-            for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()
-        }
+        form = _form(raw)
         action = form.get("Action", "")
         if action not in STS_OPERATIONS:
             code = "InvalidAction" if action else "MissingAction"
