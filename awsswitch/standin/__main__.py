@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from awsswitch.standin.faults import REPLY_FAULTS
 from awsswitch.standin.model import DEFAULT_ACCOUNTS, generate_accounts
 from awsswitch.standin.server import StandIn
+from awsswitch.standin.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Local IAM Identity Center stand-in (sso-oidc, portal, STS and the sign-in"
         " federation endpoint).",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    p.add_argument(
+        "--host", default=Settings.host, help=f"address to bind (default {Settings.host})"
+    )
+    p.add_argument(
+        "--port", type=int, default=Settings.port, help="port (default 0: any free port)"
+    )
     p.add_argument("--accounts", type=int, metavar="N", help="generate N accounts")
     p.add_argument("--roles", type=int, default=3, metavar="M", help="roles per generated account")
     approve = p.add_mutually_exclusive_group()
@@ -36,37 +41,71 @@ def build_parser() -> argparse.ArgumentParser:
     approve.add_argument(
         "--approve-after", type=int, metavar="POLLS", help="approve after POLLS pending answers"
     )
-    p.add_argument("--interval", type=int, default=1, help="device-flow poll interval, seconds")
-    p.add_argument("--latency-ms", type=float, default=0.0, help="added latency per API call")
-    p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime, seconds")
     p.add_argument(
-        "--registration-ttl", type=int, default=90 * 86400, help="client registration lifetime"
+        "--interval", type=int, default=Settings.interval, help="device-flow poll interval, seconds"
+    )
+    p.add_argument(
+        "--latency-ms",
+        type=float,
+        default=Settings.latency * 1000.0,
+        help="added latency per API call",
+    )
+    p.add_argument(
+        "--token-ttl",
+        type=int,
+        default=Settings.access_token_ttl,
+        help="access token lifetime, seconds",
+    )
+    p.add_argument(
+        "--registration-ttl",
+        type=int,
+        default=Settings.registration_ttl,
+        help="client registration lifetime",
     )
     p.add_argument("--no-refresh-tokens", action="store_true", help="issue no refresh tokens")
     p.add_argument(
-        "--credentials-ttl", type=int, default=3600, help="role credentials lifetime, seconds"
+        "--credentials-ttl",
+        type=int,
+        default=Settings.credentials_ttl,
+        help="role credentials lifetime, seconds",
     )
     p.add_argument(
         "--assume-role-max-ttl",
         type=int,
-        default=43200,
+        default=Settings.assume_role_max_ttl,
         help="longest AssumeRole credentials lifetime, seconds",
     )
-    p.add_argument("--user-name", default="jane.doe", help="the signed-in user's name")
+    p.add_argument("--user-name", default=Settings.user_name, help="the signed-in user's name")
     p.add_argument(
         "--sts-permissive", action="store_true", help="STS accepts keys it did not issue"
     )
-    p.add_argument("--throttle-every", type=int, default=0, metavar="N", help="429 every Nth call")
+    p.add_argument(
+        "--throttle-every",
+        type=int,
+        default=Settings.throttle_every,
+        metavar="N",
+        help="429 every Nth call",
+    )
     p.add_argument("--throttle-rps", type=float, help="429 above this many portal calls/second")
-    p.add_argument("--throttle-probability", type=float, default=0.0, help="429 with probability")
-    p.add_argument("--seed", type=int, default=0, help="RNG seed for --throttle-probability")
+    p.add_argument(
+        "--throttle-probability",
+        type=float,
+        default=Settings.throttle_probability,
+        help="429 with probability",
+    )
+    p.add_argument(
+        "--seed", type=int, default=Settings.seed, help="RNG seed for --throttle-probability"
+    )
     p.add_argument(
         "--refresh-fault",
         choices=sorted(REPLY_FAULTS),
         help="break every refresh_token CreateToken reply this way (see faults.py)",
     )
     p.add_argument(
-        "--hang-limit", type=float, default=30.0, help="longest a 'hang' fault holds, seconds"
+        "--hang-limit",
+        type=float,
+        default=Settings.hang_limit,
+        help="longest a 'hang' fault holds, seconds",
     )
     p.add_argument("--print-env", action="store_true", help="print KEY=VALUE environment lines")
     p.add_argument(
