@@ -1,18 +1,22 @@
 # shellcheck shell=bash
-# The SSO token state of the prompt, shared by bash and zsh: `awsswitch init` splices this
-# file into both, and each `# @prologue` line becomes that shell's own first line of the
-# function (zsh: `emulate -LR zsh` with bash_rematch and ksh_arrays, so BASH_REMATCH reads
-# the same in both; bash: nothing). The calling template provides `now` (the time in epoch
-# seconds) and __awsswitch_token_read (a capped read of the file into `json`).
+# The token state of the prompt, for an SSO token (__awsswitch_token_check) or an
+# `aws login` console session (__awsswitch_login_check), shared by bash and zsh: `awsswitch
+# init` splices this file into both, and each `# @prologue` line becomes that shell's own
+# first line of the function (zsh: `emulate -LR zsh` with bash_rematch and ksh_arrays, so
+# BASH_REMATCH reads the same in both; bash: nothing). The calling template passes the time
+# in epoch seconds as NOW, the second argument of both checks, and provides
+# __awsswitch_token_read (a capped read of the file into `json`).
 #
-# It mirrors awsswitch.sso.state (load_token, parse_time, classify) on the same file,
-# without a process: `read`, `[[ =~ ]]` (POSIX regexes) and shell arithmetic. JSON is
-# checked as json.loads reads it, and a key given twice counts with its last value. Where
-# that would take a real parser, it errs towards login-needed (never "fresh" where Python
-# says otherwise): a file over 64 KiB, a byte outside ASCII (json.dumps writes none; a BOM
-# is one), a NUL byte, a nested object (values may be strings, numbers, true, false, null,
-# NaN, Infinity or arrays of those), a key spelled with \u escapes, or a date that holds an
-# escape or has a form that Python versions read differently (see __awsswitch_epoch).
+# It mirrors awsswitch.sso.state (load_token, parse_time, classify) and
+# awsswitch.login_session.classify on the same files, without a process: `read`, `[[ =~ ]]`
+# (POSIX regexes) and shell arithmetic. JSON is checked as json.loads reads it, and a key
+# given twice counts with its last value. Where that would take a real parser, it errs
+# towards login-needed (never "fresh" where Python says otherwise): a file over 64 KiB, a
+# byte outside ASCII (json.dumps writes none; a BOM is one), a NUL byte, a nested object
+# other than a console session's credentials (values may be strings, numbers, true, false,
+# null, NaN, Infinity or arrays of those), a key spelled with \u escapes, or a date that
+# holds an escape or has a form that Python versions read differently (see
+# __awsswitch_epoch).
 # Callers run it untraced: under `set -x` the lines below would print the tokens.
 
 # __awsswitch_epoch DATE: sets __awsswitch_e to the epoch seconds of DATE, or to "" when
