@@ -41,12 +41,15 @@ function __AWSSWITCH_CMD__ {
 
 # ---------------------------------------------------------------------------------------
 # Prompt: AWSSWITCH_PROMPT holds the segment ("aws:home.poweruser", "~" appended when the
-# SSO token is due for a refresh, "!" when a login is needed); AWSSWITCH_TOKEN_STATE holds
-# fresh, refreshable or login-needed (awsswitch.sso.state's words). Use the segment inside
-# a single-quoted PS1 so the name is expanded at draw time, never parsed as prompt code:
+# SSO token or the `aws login` console session is due for a refresh, "!" when a login is
+# needed); AWSSWITCH_TOKEN_STATE holds fresh, refreshable or login-needed
+# (awsswitch.sso.state's words). Use the segment inside a single-quoted PS1 so the name is
+# expanded at draw time, never parsed as prompt code:
 #   PS1='${AWSSWITCH_PROMPT:+($AWSSWITCH_PROMPT) }'"$PS1"
-# The hook starts no process: it reads the token cache file with `read` and does the date
-# arithmetic in the shell (shell/fragments/token.sh, shared with zsh).
+# The segment costs no process: the token or console-session cache file is read with `read`
+# and the date arithmetic done in the shell (shell/fragments/token.sh and prompt.sh, shared
+# with zsh). With --auto the hook runs the core (one process) only when the nearest
+# .awsprofile changes, or after an allow or deny.
 
 # @include fragments/token.sh
 
@@ -92,32 +95,7 @@ __awsswitch_token_state() {
     [[ ${AWSSWITCH_TOKEN_STATE} =~ ^ ]]
 }
 
-# Fills AWSSWITCH_PROMPT (and AWSSWITCH_TOKEN_STATE) from the environment.
-__awsswitch_prompt_update() {
-    AWSSWITCH_PROMPT=""
-    AWSSWITCH_TOKEN_STATE=""
-    [[ -n ${AWS_PROFILE-} ]] || \builtin return 0
-    if [[ ${AWS_PROFILE} != "${AWSSWITCH_PROFILE-}" ]]; then
-        # Set by hand (or by another tool): show it as it is, without a token state.
-        AWSSWITCH_PROMPT="aws:${AWS_PROFILE}"
-        \builtin return 0
-    fi
-    \builtin local segment="aws:${AWSSWITCH_SHORT:-${AWS_PROFILE}}"
-    if [[ -n ${AWSSWITCH_TOKEN_FILE-} ]]; then
-        __awsswitch_token_state "${AWSSWITCH_TOKEN_FILE}"
-    elif [[ -n ${AWSSWITCH_LOGIN_FILE-} ]]; then
-        __awsswitch_token_state "${AWSSWITCH_LOGIN_FILE}" login
-    fi
-    case ${AWSSWITCH_TOKEN_STATE} in
-    refreshable) segment+="~" ;;
-    login-needed) segment+="!" ;;
-    esac
-# @if auto
-    # --auto: "@dir" when a directory's .awsprofile chose the profile.
-    [[ ${AWSSWITCH_PROFILE_SOURCE-} != dir:* ]] || segment+="@dir"
-# @endif
-    AWSSWITCH_PROMPT=${segment}
-}
+# @include fragments/prompt.sh
 
 # Runs first in PROMPT_COMMAND and hands the last command's status on unchanged.
 __awsswitch_prompt_hook() {

@@ -36,12 +36,14 @@ function __AWSSWITCH_CMD__ {
 
 # ---------------------------------------------------------------------------------------
 # Prompt: psvar[9] (and AWSSWITCH_PROMPT) hold the segment ("aws:home.poweruser", "~"
-# appended when the SSO token is due for a refresh, "!" when a login is needed);
-# AWSSWITCH_TOKEN_STATE holds fresh, refreshable or login-needed (awsswitch.sso.state's
-# words). Put `%(9V.(%9v) .)` in PROMPT or RPROMPT: %9v prints the value literally, no
-# prompt_subst needed. The precmd hook starts no process (zsh/datetime, `read`, shell
-# arithmetic: shell/fragments/token.sh, shared with bash). zsh runs it untraced: every
-# function starts with `emulate`, which turns xtrace off.
+# appended when the SSO token or the `aws login` console session is due for a refresh, "!"
+# when a login is needed); AWSSWITCH_TOKEN_STATE holds fresh, refreshable or login-needed
+# (awsswitch.sso.state's words). Put `%(9V.(%9v) .)` in PROMPT or RPROMPT: %9v prints the
+# value literally, no prompt_subst needed. The segment costs no process (zsh/datetime,
+# `read`, shell arithmetic: shell/fragments/token.sh and prompt.sh, shared with bash); with
+# --auto the hooks run the core (one process) only when the nearest .awsprofile changes, or
+# after an allow or deny. zsh runs them untraced: every function starts with `emulate`,
+# which turns xtrace off.
 
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 
@@ -75,32 +77,7 @@ __awsswitch_token_state() {
     \builtin return 0
 }
 
-# Fills AWSSWITCH_PROMPT (and AWSSWITCH_TOKEN_STATE) from the environment.
-__awsswitch_prompt_update() {
-    \builtin emulate -L zsh
-    \builtin typeset -g AWSSWITCH_PROMPT="" AWSSWITCH_TOKEN_STATE=""
-    [[ -n ${AWS_PROFILE-} ]] || \builtin return 0
-    if [[ $AWS_PROFILE != "${AWSSWITCH_PROFILE-}" ]]; then
-        # Set by hand (or by another tool): show it as it is, without a token state.
-        AWSSWITCH_PROMPT="aws:$AWS_PROFILE"
-        \builtin return 0
-    fi
-    \builtin local segment="aws:${AWSSWITCH_SHORT:-$AWS_PROFILE}"
-    if [[ -n ${AWSSWITCH_TOKEN_FILE-} ]]; then
-        __awsswitch_token_state "$AWSSWITCH_TOKEN_FILE"
-    elif [[ -n ${AWSSWITCH_LOGIN_FILE-} ]]; then
-        __awsswitch_token_state "$AWSSWITCH_LOGIN_FILE" login
-    fi
-    case $AWSSWITCH_TOKEN_STATE in
-        (refreshable) segment+="~" ;;
-        (login-needed) segment+="!" ;;
-    esac
-# @if auto
-    # --auto: "@dir" when a directory's .awsprofile chose the profile.
-    [[ ${AWSSWITCH_PROFILE_SOURCE-} != dir:* ]] || segment+="@dir"
-# @endif
-    AWSSWITCH_PROMPT=$segment
-}
+# @include fragments/prompt.sh
 
 # precmd hook: the segment into psvar[9]; zsh keeps $? for the prompt across hooks.
 __awsswitch_precmd() {
