@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 FILENAME = ".awsprofile"
 LIMIT = 4096  # a name and a region take a few dozen bytes
-STAMP_LIMIT = 64  # what the shells read of the stamp, too
+STAMP_LIMIT = 64  # what fish reads of the stamp (read --nchars 64); bash and zsh read its line
 
 
 def _bytes(text: str) -> bytes:

@@ -204,6 +204,8 @@ BASH_SOURCES = [
     "shell/asw.bash",
     "shell/fragments/names.bash",
     "shell/fragments/token.sh",
+    "shell/fragments/prompt.sh",
+    "shell/fragments/auto.sh",
     "shell/fragments/complete.bash",
     "completions/awsswitch.bash",
 ]
